@@ -1,0 +1,1 @@
+"""Benchmarks: ``bench/run NAME`` or ``bench/run all``; see docs/benchmarks.md."""

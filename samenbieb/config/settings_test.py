@@ -1,0 +1,10 @@
+"""Settings for the test suite: the production settings with static files served by finders."""
+
+from samenbieb.config.settings import *  # noqa: F403
+from samenbieb.config.settings import STORAGES
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from samenbieb.network.admin_site import admin_site
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("beheer/", admin_site.urls),
+    path("balie/", include("samenbieb.interfaces.desk.urls")),
+    path("", include("samenbieb.interfaces.portal.urls")),
+]
+
+if settings.DEBUG:  # pragma: no cover - development convenience only
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

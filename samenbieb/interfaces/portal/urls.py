@@ -1,0 +1,10 @@
+from django.urls import path
+
+from samenbieb.interfaces.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("bibliotheken/", views.libraries, name="libraries"),
+    path("bibliotheken/<str:isil>/", views.library, name="library"),
+]

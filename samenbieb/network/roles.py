@@ -1,0 +1,47 @@
+"""Staff roles and what each may do. One table, read by the tenant boundary."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DESK = "desk", _("Desk employee")
+    CATALOGUER = "cataloguer", _("Cataloguer")
+    PROGRAMME_COORDINATOR = "programme_coordinator", _("Programme coordinator")
+    MANAGER = "manager", _("Manager")
+    NETWORK_ANALYST = "network_analyst", _("Network analyst")
+    PRIVACY_OFFICER = "privacy_officer", _("Privacy officer")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Capability(models.TextChoices):
+    """Things staff do; later apps add theirs here so the table stays in one place."""
+
+    NETWORK_VIEW = "network.view", _("See the organisation, branches and opening hours")
+    NETWORK_MANAGE = "network.manage", _("Change branches, opening hours and closures")
+    STAFF_MANAGE = "staff.manage", _("Grant and revoke staff roles")
+    AUDIT_VIEW = "audit.view", _("Read the audit trail")
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.DESK: frozenset({Capability.NETWORK_VIEW}),
+    Role.CATALOGUER: frozenset({Capability.NETWORK_VIEW}),
+    Role.PROGRAMME_COORDINATOR: frozenset({Capability.NETWORK_VIEW}),
+    Role.MANAGER: frozenset({Capability.NETWORK_VIEW}),
+    Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
+    Role.PRIVACY_OFFICER: frozenset({Capability.NETWORK_VIEW, Capability.AUDIT_VIEW}),
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Capability.NETWORK_VIEW,
+            Capability.NETWORK_MANAGE,
+            Capability.STAFF_MANAGE,
+            Capability.AUDIT_VIEW,
+        }
+    ),
+}
+
+
+def roles_with(capability: str) -> list[str]:
+    return [role for role, capabilities in ROLE_CAPABILITIES.items() if capability in capabilities]

@@ -1,0 +1,95 @@
+"""Factories for the network: small, valid objects with unique identifiers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+
+from samenbieb.network.models import (
+    Branch,
+    Closure,
+    OpeningHours,
+    Organisation,
+    OrganisationKind,
+    StaffRole,
+    StaffUser,
+)
+
+PASSWORD = "correct horse battery staple"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Bibliotheek Test {n}")
+    short_name = factory.Sequence(lambda n: f"Test {n}")
+    kind = OrganisationKind.LIBRARY
+    isil = factory.Sequence(lambda n: f"NL-Test{n}")
+    province = "UT"
+
+
+class BranchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Branch
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"branch-{n}")
+    name = factory.Sequence(lambda n: f"Vestiging {n}")
+    kind = "branch"
+    street = "Dorpsstraat"
+    house_number = "1"
+    postcode = "3511 AB"
+    city = "Utrecht"
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    branch = factory.SubFactory(BranchFactory)
+    weekday = 0
+    opens = dt.time(10)
+    closes = dt.time(17)
+
+
+class ClosureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Closure
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    start_date = dt.date(2026, 12, 25)
+    end_date = dt.date(2026, 12, 26)
+    reason = "Kerst"
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffUser
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """Argon2 is slow by design: hash only when a test logs in with a password.
+
+        ``StaffUserFactory(password=PASSWORD)`` gives a usable one; other tests use
+        ``force_login``.
+        """
+        if extracted:
+            self.set_password(extracted)
+        else:
+            self.set_unusable_password()
+        if create:
+            self.save()
+
+
+class StaffRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffRole
+
+    user = factory.SubFactory(StaffUserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "desk"

@@ -1,0 +1,259 @@
+"""The tenant boundary as a matrix: staff of library A can neither read nor change library B's
+data, through any door. Every tenant-owned model must appear in OWNED_ROWS, so a new model
+cannot slip past this test."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from samenbieb.core.audit import audit_record
+from samenbieb.core.models import AuditEvent
+from samenbieb.network import tenancy
+from samenbieb.network.admin_site import TenantScopedMixin, admin_site
+from samenbieb.network.models import (
+    Branch,
+    Closure,
+    OpeningHours,
+    Organisation,
+    StaffRole,
+    StaffUser,
+)
+from samenbieb.network.roles import Capability, Role
+from tests.factories import (
+    BranchFactory,
+    ClosureFactory,
+    OpeningHoursFactory,
+    OrganisationFactory,
+    StaffRoleFactory,
+)
+
+
+def _rows_for(organisation: Organisation) -> dict[type, object]:
+    branch = BranchFactory(organisation=organisation)
+    colleague = StaffRoleFactory(organisation=organisation, role=Role.DESK)
+    return {
+        Organisation: organisation,
+        Branch: branch,
+        OpeningHours: OpeningHoursFactory(branch=branch),
+        Closure: ClosureFactory(organisation=organisation),
+        StaffRole: colleague,
+        StaffUser: colleague.user,
+        AuditEvent: audit_record(
+            actor=None,
+            event_type="network.branch.created",
+            organisation_id=organisation.pk,
+            target=branch,
+        ),
+    }
+
+
+OWNED_MODELS = [Organisation, Branch, OpeningHours, Closure, StaffRole, StaffUser, AuditEvent]
+ALL_ROLES = list(Role)
+
+
+@dataclass
+class World:
+    a: dict[type, object]
+    b: dict[type, object]
+
+    def user(self, role: str) -> StaffUser:
+        return StaffRoleFactory(organisation=self.a[Organisation], role=role).user
+
+
+@pytest.fixture
+def world(db) -> World:
+    return World(
+        a=_rows_for(OrganisationFactory(name="Bibliotheek A")),
+        b=_rows_for(OrganisationFactory(name="Bibliotheek B")),
+    )
+
+
+def _client(user: StaffUser) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _in_admin(model: type) -> bool:
+    return model in admin_site._registry
+
+
+ADMIN_MODELS = [model for model in OWNED_MODELS if _in_admin(model)]
+
+
+def _admin_url(model: type, action: str, obj: object | None = None) -> str:
+    name = f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}"
+    return reverse(name, args=[obj.pk] if obj is not None else [])
+
+
+def test_every_tenant_owned_model_is_in_the_matrix():
+    assert set(tenancy.tenant_models()) == set(OWNED_MODELS)
+
+
+def test_every_tenant_owned_model_in_admin_goes_through_the_tenant_scoped_admin():
+    inlines = {
+        inline.model: inline
+        for model_admin in admin_site._registry.values()
+        for inline in model_admin.inlines
+    }
+    for model in OWNED_MODELS:
+        model_admin = admin_site._registry.get(model) or inlines.get(model)
+        assert model_admin is not None, f"{model.__name__} has no admin page or inline"
+        assert issubclass(
+            model_admin if isinstance(model_admin, type) else type(model_admin), TenantScopedMixin
+        ), f"{model.__name__} admin is not scoped by the tenant boundary"
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("model", OWNED_MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("capability", list(Capability))
+def test_the_tenant_gate_never_returns_another_organisations_rows(world, role, model, capability):
+    user = world.user(role)
+    visible = tenancy.visible(model, user, capability)
+    assert not visible.filter(pk=world.b[model].pk).exists()
+
+
+@pytest.mark.parametrize("model", OWNED_MODELS, ids=lambda m: m.__name__)
+def test_the_gate_shows_an_administrator_their_own_organisations_rows(world, model):
+    capability = Capability.AUDIT_VIEW if model is AuditEvent else Capability.STAFF_MANAGE
+    assert (
+        tenancy.visible(model, world.user(Role.ADMINISTRATOR), capability)
+        .filter(pk=world.a[model].pk)
+        .exists()
+    )
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m.__name__)
+def test_admin_lists_never_show_another_organisations_rows(world, role, model):
+    response = _client(world.user(role)).get(_admin_url(model, "changelist"))
+    if response.status_code == 200:
+        shown = {obj.pk for obj in response.context["cl"].queryset}
+        assert world.b[model].pk not in shown
+    else:
+        assert response.status_code in (302, 403)
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize("model", ADMIN_MODELS, ids=lambda m: m.__name__)
+def test_admin_will_not_open_another_organisations_row(world, role, model):
+    response = _client(world.user(role)).get(_admin_url(model, "change", world.b[model]))
+    assert response.status_code in (302, 403, 404)
+    assert str(world.b[model]) not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+@pytest.mark.parametrize(
+    "model", [Organisation, Branch, Closure, StaffRole], ids=lambda m: m.__name__
+)
+def test_admin_will_not_change_or_delete_another_organisations_row(world, role, model):
+    target = world.b[model]
+    before = {f.attname: getattr(target, f.attname) for f in model._meta.concrete_fields}
+    client = _client(world.user(role))
+    client.post(
+        _admin_url(model, "change", target), {"name": "Overgenomen", "reason": "Overgenomen"}
+    )
+    client.post(_admin_url(model, "delete", target), {"post": "yes"})
+    target.refresh_from_db()
+    assert {f.attname: getattr(target, f.attname) for f in model._meta.concrete_fields} == before
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_admin_cannot_open_a_branch_for_another_organisation(world, role):
+    client = _client(world.user(role))
+    count = Branch.objects.filter(organisation=world.b[Organisation]).count()
+    client.post(
+        _admin_url(Branch, "add"),
+        {
+            "organisation": world.b[Organisation].pk,
+            "code": "sneaky",
+            "name": "Stiekem",
+            "kind": "branch",
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+        },
+    )
+    assert Branch.objects.filter(organisation=world.b[Organisation]).count() == count
+
+
+def test_an_administrator_cannot_add_opening_hours_to_another_organisations_branch(world):
+    """Opening hours are edited inline on the branch page, which B's branch never opens for A."""
+    target = world.b[Branch]
+    count = OpeningHours.objects.filter(branch=target).count()
+    _client(world.user(Role.ADMINISTRATOR)).post(
+        _admin_url(Branch, "change", target),
+        {
+            "organisation": target.organisation_id,
+            "code": target.code,
+            "name": target.name,
+            "kind": "branch",
+            "opening_hours-TOTAL_FORMS": "1",
+            "opening_hours-INITIAL_FORMS": "0",
+            "opening_hours-0-weekday": "2",
+            "opening_hours-0-opens": "09:00",
+            "opening_hours-0-closes": "12:00",
+        },
+    )
+    assert OpeningHours.objects.filter(branch=target).count() == count
+
+
+def test_an_administrator_changes_their_own_branch_through_admin(world):
+    """The positive control: the same request works inside the boundary."""
+    branch = world.a[Branch]
+    response = _client(world.user(Role.ADMINISTRATOR)).post(
+        _admin_url(Branch, "change", branch),
+        {
+            "organisation": branch.organisation_id,
+            "code": branch.code,
+            "name": "Nieuwe naam",
+            "kind": "branch",
+            "street": "",
+            "house_number": "",
+            "postcode": "",
+            "city": "",
+            "opening_hours-TOTAL_FORMS": "0",
+            "opening_hours-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    branch.refresh_from_db()
+    assert branch.name == "Nieuwe naam"
+    assert AuditEvent.objects.filter(
+        event_type="network.branch.changed", object_id=str(branch.pk)
+    ).exists()
+
+
+@pytest.mark.parametrize("role", ALL_ROLES)
+def test_the_desk_shows_only_the_staff_members_own_branches(world, role):
+    client = _client(world.user(role))
+    home = client.get(reverse("desk:home")).content.decode()
+    assert world.a[Branch].name in home
+    assert world.b[Branch].name not in home
+    assert client.get(reverse("desk:branch", args=[world.a[Branch].pk])).status_code == 200
+    assert client.get(reverse("desk:branch", args=[world.b[Branch].pk])).status_code == 404
+
+
+def test_a_staff_member_with_roles_in_two_organisations_sees_both_but_manages_only_one(world):
+    user = world.user(Role.DESK)
+    StaffRoleFactory(user=user, organisation=world.b[Organisation], role=Role.ADMINISTRATOR)
+    assert tenancy.visible(Branch, user).count() == 2
+    assert list(tenancy.visible(Branch, user, Capability.NETWORK_MANAGE)) == [world.b[Branch]]
+    assert tenancy.visible(StaffUser, user, Capability.STAFF_MANAGE).filter(pk=user.pk).count() == 1
+
+
+def test_a_staff_member_without_roles_sees_nothing(world):
+    user = StaffRoleFactory(organisation=world.a[Organisation]).user
+    StaffRole.objects.filter(user=user).delete()
+    user = StaffUser.objects.get(pk=user.pk)
+    assert not tenancy.visible(Branch, user).exists()
+    assert _client(user).get(reverse("admin:index")).status_code == 302
+
+
+def test_a_closure_date_has_no_bearing_on_visibility(world):
+    """Sanity check on the fixture: B's closure exists and is simply out of A's sight."""
+    assert Closure.objects.filter(start_date=dt.date(2026, 12, 25)).count() == 2
