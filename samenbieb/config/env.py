@@ -74,7 +74,7 @@ def data_dir(env: Environment) -> Path:
     """The folder for the embedded database, the generated secret key and uploads."""
     path = Path(env.text("SAMENBIEB_DATA_DIR", str(PROJECT_ROOT / "data"))).expanduser()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        (path / "static").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError("SAMENBIEB_DATA_DIR", f"cannot create {path}: {exc.strerror}") from None
     return path
@@ -97,8 +97,10 @@ def secret_key(env: Environment, folder: Path) -> str:
     if stored.exists():
         return stored.read_text().strip()
     key = secrets.token_urlsafe(64)
-    stored.write_text(key)
-    stored.chmod(0o600)
+    # Created readable by its owner only from the first byte on.
+    descriptor = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(key)
     return key
 
 

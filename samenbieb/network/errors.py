@@ -22,3 +22,7 @@ class InvalidClosure(DomainError):
 
 class InvalidOrganisation(DomainError):
     code = "invalid_organisation"
+
+
+class InvalidRole(DomainError):
+    code = "invalid_role"

@@ -311,6 +311,7 @@ class StaffRole(models.Model):
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="staff_role_unique"
             ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="staff_role_known"),
         ]
 
     def __str__(self) -> str:

@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from samenbieb.core.audit import audit_record
 from samenbieb.core.errors import NotPermitted
 from samenbieb.network import tenancy
-from samenbieb.network.errors import InvalidClosure, InvalidOpeningHours, InvalidOrganisation
+from samenbieb.network.errors import (
+    InvalidClosure,
+    InvalidOpeningHours,
+    InvalidOrganisation,
+    InvalidRole,
+)
 from samenbieb.network.models import (
     Branch,
     Closure,
@@ -201,6 +206,8 @@ def staff_role_grant(
 ) -> StaffRole:
     """Give ``user`` a role in ``organisation`` (a no-op when it already has it)."""
     _require(actor, organisation.pk, Capability.STAFF_MANAGE)
+    if role not in Role.values:
+        raise InvalidRole(_("Unknown role: %s") % role)
     staff_role, created = StaffRole.objects.get_or_create(
         user=user, organisation=organisation, role=role
     )
