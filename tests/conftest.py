@@ -31,7 +31,6 @@ def _reference_data_outlives_flushes(request: pytest.FixtureRequest, django_db_b
         with django_db_blocker.unblock():
             if not Municipality.objects.exists():
                 municipalities_load()
-    yield
 
 
 @pytest.fixture

@@ -21,12 +21,13 @@ from samenbieb.network.models import (
 from samenbieb.network.roles import Capability
 
 
-class OpeningHoursInline(TenantScopedMixin, admin.TabularInline):
+# Stacked, not tabular: Django's tabular inlines leave each row's inputs without a label.
+class OpeningHoursInline(TenantScopedMixin, admin.StackedInline):
     model = OpeningHours
     extra = 0
 
 
-class BranchInline(TenantScopedMixin, admin.TabularInline):
+class BranchInline(TenantScopedMixin, admin.StackedInline):
     model = Branch
     fields = ("code", "name", "kind", "city", "is_active")
     show_change_link = True

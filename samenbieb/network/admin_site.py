@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms import ModelChoiceField
 from django.http import HttpRequest
@@ -20,16 +22,33 @@ from samenbieb.network.models import Branch, Organisation, StaffUser
 from samenbieb.network.roles import Capability
 
 
+def may_use_admin(user: Any) -> bool:
+    """Active staff with a role somewhere, or a platform operator."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    return user.is_superuser or not tenancy.staff_scope(user, Capability.NETWORK_VIEW).is_empty
+
+
+class RoleBasedAdminLoginForm(AdminAuthenticationForm):
+    """Django's admin login asks for ``is_staff``; here roles decide, as everywhere else."""
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not may_use_admin(user):
+            raise ValidationError(
+                self.error_messages["invalid_login"],
+                code="invalid_login",
+                params={"username": self.username_field.verbose_name},
+            )
+
+
 class SamenbiebAdminSite(admin.AdminSite):
+    login_form = RoleBasedAdminLoginForm
     site_header = _("Samenbieb network administration")
     site_title = _("Samenbieb administration")
     index_title = _("Network configuration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        user = request.user
-        if not (user.is_active and user.is_authenticated):
-            return False
-        return user.is_superuser or not tenancy.staff_scope(user, Capability.NETWORK_VIEW).is_empty
+        return may_use_admin(request.user)
 
 
 admin_site = SamenbiebAdminSite(name="admin")
@@ -88,9 +107,9 @@ class TenantScopedMixin:
 
 class TenantModelAdmin(TenantScopedMixin, admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
         if not isinstance(obj, StaffUser):
             tenancy.require(request.user, tenancy.organisation_id_of(obj), self.change_capability)
+        super().save_model(request, obj, form, change)
         self._audit(request, obj, "changed" if change else "created", sorted(form.changed_data))
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
@@ -101,11 +120,13 @@ class TenantModelAdmin(TenantScopedMixin, admin.ModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
         for instance in instances:
-            instance.save()
+            # Checked before saving; the admin's transaction would also undo it afterwards.
             tenancy.require(
                 request.user, tenancy.organisation_id_of(instance), self.change_capability
             )
-            self._audit(request, instance, "changed" if instance.pk else "created", [])
+            verb = "created" if instance._state.adding else "changed"
+            instance.save()
+            self._audit(request, instance, verb, [])
         for instance in formset.deleted_objects:
             self._audit(request, instance, "deleted", [])
             instance.delete()

@@ -36,7 +36,7 @@ def samenbieb(tmp_path):
         }
         env["SAMENBIEB_DATA_DIR"] = str(tmp_path / "data")
         env.update(variables)
-        return subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        return subprocess.run(
             [samenbieb_executable(), *args],
             env=env,
             capture_output=True,
