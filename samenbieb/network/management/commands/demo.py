@@ -20,7 +20,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo network created."))
         else:
             self.stdout.write("Demo network already present; nothing changed.")
-        self.stdout.write("\nStaff accounts (desk: http://127.0.0.1:8000/balie/):")
+        self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
         for account in demo_accounts():
             self.stdout.write(
                 f"  {account.username:<14} password {account.password:<16} "
