@@ -25,24 +25,23 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 DEFAULT_BATCH_SIZE = 5_000
 
-# Values of these field types go to the driver as they are: ints and strings need no
-# conversion on either backend, so skipping the field's prep method saves a call per value.
+# Values of these field types go to the driver as they are, which saves a Python call per
+# value: the drivers adapt ints, strings, booleans and floats themselves, psycopg also dates,
+# times, aware datetimes and decimals, and Django registers SQLite adapters for dates and
+# decimals. Other types (SQLite times and datetimes, JSON, …) go through the field's
+# get_db_prep_save, as they would with the ORM.
 _PASSTHROUGH = frozenset(
     {
-        "AutoField",
-        "BigAutoField",
-        "SmallAutoField",
-        "IntegerField",
-        "BigIntegerField",
-        "SmallIntegerField",
-        "PositiveIntegerField",
-        "PositiveBigIntegerField",
-        "PositiveSmallIntegerField",
-        "CharField",
-        "SlugField",
-        "TextField",
+        "AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+        "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+        "PositiveSmallIntegerField", "CharField", "SlugField", "TextField", "BooleanField",
+        "FloatField",
     }
-)
+)  # fmt: skip
+_PASSTHROUGH_BY_VENDOR = {
+    "postgresql": _PASSTHROUGH | {"DateField", "TimeField", "DateTimeField", "DecimalField"},
+    "sqlite": _PASSTHROUGH | {"DateField", "DecimalField"},
+}
 
 Converter = Callable[[Any], Any] | None
 
@@ -86,30 +85,28 @@ def bulk_insert(
 
 def _converter(field: models.Field[Any, Any], connection: Any) -> Converter:
     target = field.target_field if isinstance(field, models.ForeignKey) else field
-    if target.get_internal_type() in _PASSTHROUGH:
+    passthrough = _PASSTHROUGH_BY_VENDOR.get(connection.vendor, _PASSTHROUGH)
+    if target.get_internal_type() in passthrough:
         return None
     return partial(field.get_db_prep_save, connection=connection)
 
 
 def _prepare(
     rows: Iterable[Sequence[Any]], converters: list[Converter], width: int
-) -> Iterator[tuple[Any, ...]]:
-    if all(convert is None for convert in converters):
-        for row in rows:
-            if len(row) != width:
-                raise ValueError(f"expected {width} values per row, got {len(row)}: {row!r}")
-            yield tuple(row)
-        return
+) -> Iterator[Sequence[Any]]:
+    converting = [(index, convert) for index, convert in enumerate(converters) if convert]
     for row in rows:
         if len(row) != width:
             raise ValueError(f"expected {width} values per row, got {len(row)}: {row!r}")
-        yield tuple(
-            value if convert is None or value is None else convert(value)
-            for convert, value in zip(converters, row, strict=True)
-        )
+        if converting:
+            row = list(row)
+            for index, convert in converting:
+                if row[index] is not None:
+                    row[index] = convert(row[index])
+        yield row
 
 
-def _copy(connection: Any, sql: str, rows: Iterator[tuple[Any, ...]]) -> int:
+def _copy(connection: Any, sql: str, rows: Iterator[Sequence[Any]]) -> int:
     count = 0
     # The raw psycopg cursor has copy(); wrap_database_errors turns its errors into
     # Django's (IntegrityError…), as every other query does.
@@ -124,9 +121,7 @@ def _copy(connection: Any, sql: str, rows: Iterator[tuple[Any, ...]]) -> int:
     return count
 
 
-def _executemany(
-    connection: Any, sql: str, rows: Iterator[tuple[Any, ...]], batch_size: int
-) -> int:
+def _executemany(connection: Any, sql: str, rows: Iterator[Sequence[Any]], batch_size: int) -> int:
     count = 0
     with connection.cursor() as cursor:
         while batch := list(islice(rows, batch_size)):

@@ -62,6 +62,7 @@ class BranchAdmin(TenantModelAdmin):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code", "city", "postcode")
     list_select_related = ("organisation",)
+    ordering = ("organisation__name", "name")
     inlines = [OpeningHoursInline]
 
 

@@ -42,8 +42,10 @@ class BranchCalendar:
         self.first = first
         self.last = last
         self._weekly: dict[int, list[Period]] = defaultdict(list)
-        for weekday, opens, closes in OpeningHours.objects.filter(branch=branch).values_list(
-            "weekday", "opens", "closes"
+        for weekday, opens, closes in (
+            OpeningHours.objects.filter(branch=branch)
+            .order_by("weekday", "opens")
+            .values_list("weekday", "opens", "closes")
         ):
             self._weekly[weekday].append((opens, closes))
         for periods in self._weekly.values():

@@ -59,6 +59,7 @@ MAX_LIBRARIES = 99_999
 # for the whole country, close to the real count.
 INHABITANTS_PER_BRANCH = 40_000
 MAX_BRANCHES_PER_LIBRARY = 40
+KM_PER_DEGREE = 111.2  # of latitude; of longitude times cos(latitude)
 
 Period = tuple[dt.time, dt.time]
 Week = Mapping[int, Sequence[Period]]
@@ -358,7 +359,7 @@ class Generation:
     libraries: list[PlannedLibrary] = field(default_factory=list)
     branches: list[PlannedBranch] = field(default_factory=list)
 
-    def random(self, step: str) -> random.Random:
+    def rng(self, step: str) -> random.Random:
         """A generator of its own per step, so adding a step changes no earlier step's output."""
         return random.Random(f"{self.seed}/{step}")
 
@@ -408,12 +409,7 @@ def network_generate(
     called with each step's name when it is done.
     """
     libraries = scale_libraries(scale)
-    generation = Generation(
-        scale=str(scale),
-        libraries_wanted=libraries,
-        seed=seed,
-        today=today or timezone.localdate(),
-    )
+    generation = Generation(str(scale), libraries, seed, today or timezone.localdate())
     counts: dict[str, int] = {}
     with transaction.atomic():
         synthetic_network_delete()
@@ -452,9 +448,10 @@ def _organisation_ids() -> dict[str, int]:
 
 
 def _organisations_generate(generation: Generation) -> dict[str, int]:
-    rng = generation.random("organisations")
+    rng = generation.rng("organisations")
     now = timezone.now()
     table = areas()
+    # A municipality new since the table above was made is left out rather than misplaced.
     municipalities = [m for m in Municipality.objects.order_by("cbs_code") if m.cbs_code in table]
     if not municipalities:
         raise ValueError("no municipalities: run `samenbieb migrate` to load the reference data")
@@ -467,17 +464,9 @@ def _organisations_generate(generation: Generation) -> dict[str, int]:
         return (isil, name, short, kind, province, support, website, email, "", True, now)
 
     heads = [row(NATIONAL_ISIL, "Nationale Bibliotheek (synthetisch)", "NB", "national", "", None)]
-    heads += [
-        row(
-            isil,
-            name,
-            name.removeprefix("Bibliotheekservice "),
-            OrganisationKind.SUPPORT,
-            group[0],
-            None,
-        )
-        for isil, name, group in SUPPORT_GROUPS
-    ]
+    for isil, name, group in SUPPORT_GROUPS:
+        short = name.removeprefix("Bibliotheekservice ")
+        heads.append(row(isil, name, short, OrganisationKind.SUPPORT, group[0], None))
     bulk_insert(Organisation, heads, ORGANISATION_FIELDS)
     ids = _organisation_ids()
     support_of = {
@@ -485,21 +474,11 @@ def _organisations_generate(generation: Generation) -> dict[str, int]:
     }
 
     generation.libraries = _libraries_plan(rng, municipalities, generation.libraries_wanted)
-    bulk_insert(
-        Organisation,
-        (
-            row(
-                lib.isil,
-                lib.name,
-                lib.short_name,
-                OrganisationKind.LIBRARY,
-                lib.province,
-                support_of[lib.province],
-            )
-            for lib in generation.libraries
-        ),
-        ORGANISATION_FIELDS,
+    libraries = (
+        (lib.isil, lib.name, lib.short_name, "library", lib.province, support_of[lib.province])
+        for lib in generation.libraries
     )
+    bulk_insert(Organisation, (row(*library) for library in libraries), ORGANISATION_FIELDS)
     ids = _organisation_ids()
     for library in generation.libraries:
         library.id = ids[library.isil]
@@ -593,13 +572,14 @@ def city_name(municipality: Municipality) -> str:
 
 def _distance_km(a: Municipality, b: Municipality) -> float:
     first, second = areas()[a.cbs_code], areas()[b.cbs_code]
-    north = (first.latitude - second.latitude) * 111.2
-    east = (first.longitude - second.longitude) * 111.2 * math.cos(math.radians(first.latitude))
+    north = (first.latitude - second.latitude) * KM_PER_DEGREE
+    east = (first.longitude - second.longitude) * KM_PER_DEGREE
+    east *= math.cos(math.radians(first.latitude))
     return math.hypot(north, east)
 
 
 def _branches_generate(generation: Generation) -> dict[str, int]:
-    rng = generation.random("branches")
+    rng = generation.rng("branches")
     rows: list[tuple[object, ...]] = []
     generation.branches = []
     for library in generation.libraries:
@@ -632,10 +612,9 @@ def _branches_generate(generation: Generation) -> dict[str, int]:
             area = areas()[municipality.cbs_code]
             # The main library near the centre; other branches spread over the municipality.
             spread = 0.3 if kind == BranchKind.MAIN else area.spread_km * 0.6
-            latitude = area.latitude + rng.gauss(0, spread) / 111.2
-            longitude = area.longitude + rng.gauss(0, spread) / (
-                111.2 * math.cos(math.radians(latitude))
-            )
+            latitude = area.latitude + rng.gauss(0, spread) / KM_PER_DEGREE
+            east = rng.gauss(0, spread) / (KM_PER_DEGREE * math.cos(math.radians(latitude)))
+            longitude = area.longitude + east
             street = rng.choice(SQUARES if kind == BranchKind.MAIN else STREETS)
             rows.append(
                 (
@@ -659,11 +638,8 @@ def _branches_generate(generation: Generation) -> dict[str, int]:
 
 def _branch_name(rng: random.Random, kind: str, city: str, library: PlannedLibrary) -> str:
     if kind == BranchKind.MAIN:
-        return (
-            f"Centrale Bibliotheek {city}"
-            if library.population > 100_000
-            else f"Bibliotheek {city}"
-        )
+        prefix = "Centrale Bibliotheek" if library.population > 100_000 else "Bibliotheek"
+        return f"{prefix} {city}"
     if kind == BranchKind.SERVICE_POINT:
         return f"Servicepunt {city} {rng.choice(DISTRICTS)}"
     if kind == BranchKind.SCHOOL_LIBRARY:
@@ -704,7 +680,7 @@ def _branches_delete() -> None:
 
 
 def _opening_hours_generate(generation: Generation) -> dict[str, int]:
-    rng = generation.random("opening_hours")
+    rng = generation.rng("opening_hours")
     rows = (
         (branch.id, weekday, opens, closes)
         for branch in generation.branches
@@ -755,7 +731,7 @@ def _opening_hours_delete() -> None:
 
 
 def _closures_generate(generation: Generation) -> dict[str, int]:
-    rng = generation.random("closures")
+    rng = generation.rng("closures")
     today = generation.today
     years = range(today.year - 1, today.year + 3)
     closing_days = sorted(
