@@ -93,3 +93,36 @@ class StaffRoleFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(StaffUserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = "desk"
+
+
+class RecordFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Record"
+
+    match_key = factory.Sequence(lambda n: f"test:{n}")
+    title = factory.Sequence(lambda n: f"Het boek nummer {n}")
+    language = "dut"
+    year = 2020
+
+
+class ItemTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "holdings.ItemType"
+        django_get_or_create = ("code",)
+
+    code = "book"
+    name = "Boek"
+
+
+class ItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "holdings.Item"
+
+    barcode = factory.Sequence(lambda n: f"3000{n:08d}")
+    record = factory.SubFactory(RecordFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    home_branch = factory.SubFactory(
+        BranchFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+    current_branch = factory.SelfAttribute("home_branch")
+    item_type = factory.SubFactory(ItemTypeFactory)

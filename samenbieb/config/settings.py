@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "samenbieb.core",
     "samenbieb.network",
+    "samenbieb.catalog",
+    "samenbieb.holdings",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
 ]

@@ -23,11 +23,15 @@ class Capability(models.TextChoices):
     NETWORK_MANAGE = "network.manage", _("Change branches, opening hours and closures")
     STAFF_MANAGE = "staff.manage", _("Grant and revoke staff roles")
     AUDIT_VIEW = "audit.view", _("Read the audit trail")
+    CATALOGUE_EDIT = "catalogue.edit", _("Import and edit records in the shared catalogue")
+    HOLDINGS_MANAGE = "holdings.manage", _("Add, change and withdraw items")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DESK: frozenset({Capability.NETWORK_VIEW}),
-    Role.CATALOGUER: frozenset({Capability.NETWORK_VIEW}),
+    Role.CATALOGUER: frozenset(
+        {Capability.NETWORK_VIEW, Capability.CATALOGUE_EDIT, Capability.HOLDINGS_MANAGE}
+    ),
     Role.PROGRAMME_COORDINATOR: frozenset({Capability.NETWORK_VIEW}),
     Role.MANAGER: frozenset({Capability.NETWORK_VIEW}),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
@@ -38,6 +42,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.NETWORK_MANAGE,
             Capability.STAFF_MANAGE,
             Capability.AUDIT_VIEW,
+            Capability.CATALOGUE_EDIT,
+            Capability.HOLDINGS_MANAGE,
         }
     ),
 }

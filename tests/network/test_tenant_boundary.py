@@ -24,8 +24,10 @@ from samenbieb.network.models import (
     StaffUser,
 )
 from samenbieb.network.roles import Capability, Role
+from samenbieb.holdings.models import Item
 from tests.factories import (
     BranchFactory,
+    ItemFactory,
     ClosureFactory,
     OpeningHoursFactory,
     OrganisationFactory,
@@ -43,6 +45,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         Closure: ClosureFactory(organisation=organisation),
         StaffRole: colleague,
         StaffUser: colleague.user,
+        Item: ItemFactory(organisation=organisation, home_branch=branch),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -52,7 +55,16 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
     }
 
 
-OWNED_MODELS = [Organisation, Branch, OpeningHours, Closure, StaffRole, StaffUser, AuditEvent]
+OWNED_MODELS = [
+    Organisation,
+    Branch,
+    OpeningHours,
+    Closure,
+    StaffRole,
+    StaffUser,
+    Item,
+    AuditEvent,
+]
 ALL_ROLES = list(Role)
 
 
@@ -149,7 +161,7 @@ def test_admin_will_not_open_another_organisations_row(world, role, model):
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(
-    "model", [Organisation, Branch, Closure, StaffRole], ids=lambda m: m.__name__
+    "model", [Organisation, Branch, Closure, StaffRole, Item], ids=lambda m: m.__name__
 )
 def test_admin_will_not_change_or_delete_another_organisations_row(world, role, model):
     target = world.b[model]
