@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from samenbieb.catalog import search
 from samenbieb.catalog.models import Contributor, DigitalResource, Identifier, Record, Subject
 from samenbieb.core.audit import audit_record
 from samenbieb.network import tenancy
@@ -67,6 +68,11 @@ class RecordAdmin(CataloguePermissions, admin.ModelAdmin):
     readonly_fields = ("match_key", "created_at", "updated_at", "deleted_at")
     inlines = [ContributorInline, SubjectInline, IdentifierInline, DigitalResourceInline]
     show_full_result_count = False
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # After the inlines, so contributors and subjects are in the search document too.
+        search.index_records([form.instance.pk])
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -99,3 +99,17 @@ def public_libraries() -> QuerySet[Organisation]:
 
 def public_library(isil: str) -> Organisation | None:
     return public_libraries().filter(isil=isil).first()
+
+
+def public_branch_choices() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Public branches grouped by library, for "available at" choices."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    branches = (
+        Branch.objects.filter(is_active=True, organisation__is_active=True)
+        .exclude(kind__in=["office", "information_point"])
+        .order_by("organisation__name", "name")
+        .values_list("pk", "name", "organisation__name")
+    )
+    for pk, name, organisation in branches:
+        groups.setdefault(organisation, []).append((pk, name))
+    return list(groups.items())

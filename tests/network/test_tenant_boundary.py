@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
+from samenbieb.holdings.models import Item
 from samenbieb.network import tenancy
 from samenbieb.network.admin_site import TenantScopedMixin, admin_site
 from samenbieb.network.models import (
@@ -24,11 +25,10 @@ from samenbieb.network.models import (
     StaffUser,
 )
 from samenbieb.network.roles import Capability, Role
-from samenbieb.holdings.models import Item
 from tests.factories import (
     BranchFactory,
-    ItemFactory,
     ClosureFactory,
+    ItemFactory,
     OpeningHoursFactory,
     OrganisationFactory,
     StaffRoleFactory,

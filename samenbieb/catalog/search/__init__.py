@@ -10,3 +10,43 @@ The public interface, used by the portal, the API and the importer:
 Availability filters are answered from the items table at query time, so item status
 changes need no reindexing.
 """
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from samenbieb.catalog.search.engine import backend, search
+from samenbieb.catalog.search.types import (
+    Audience,
+    Availability,
+    Facet,
+    PageInfo,
+    Scope,
+    SearchQuery,
+    SearchResult,
+)
+
+__all__ = [
+    "Audience",
+    "Availability",
+    "Facet",
+    "PageInfo",
+    "Scope",
+    "SearchQuery",
+    "SearchResult",
+    "index_records",
+    "rebuild_index",
+    "search",
+]
+
+
+def index_records(record_ids: Iterable[int]) -> None:
+    """Bring the search documents of these records up to date; withdrawn ones drop out."""
+    ids = sorted(set(record_ids))
+    if ids:
+        backend().index(ids)
+
+
+def rebuild_index() -> None:
+    """Build every search document anew (after a bulk load); run it in a transaction."""
+    backend().rebuild()

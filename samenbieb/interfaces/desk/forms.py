@@ -1,6 +1,20 @@
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from samenbieb.catalog.models import Record
+from samenbieb.core.errors import DomainError
+from samenbieb.holdings.barcodes import barcode_normalise
+from samenbieb.holdings.errors import InvalidBarcode
+from samenbieb.holdings.models import ItemType
+from samenbieb.holdings.queries import records_for_item_entry
+from samenbieb.network.models import Branch
 
 
 class StaffLoginForm(AuthenticationForm):
@@ -20,3 +34,139 @@ class StaffLoginForm(AuthenticationForm):
             attrs={"autocomplete": "current-password"}
         )
         self.fields["password"].label = _("Password")
+
+
+class ItemScanForm(forms.Form):
+    """The one field at the top of the items page: scan a barcode, or type it."""
+
+    barcode = forms.CharField(
+        label=_("Barcode"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autofocus": True,
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+            }
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "scan-%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_barcode(self) -> str:
+        return _clean_barcode(self.cleaned_data["barcode"])
+
+
+def _clean_barcode(value: str) -> str:
+    try:
+        return barcode_normalise(value)
+    except InvalidBarcode as error:
+        raise forms.ValidationError(str(error.message), code=error.code) from None
+
+
+class BranchChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        organisation = obj.organisation
+        return f"{obj.name} ({organisation.short_name or organisation.name})"
+
+
+class _ItemFieldsForm(forms.Form):
+    """Fields an item has at the desk; the add and change forms differ in the record."""
+
+    home_branch = BranchChoiceField(
+        label=_("Home branch"), queryset=Branch.objects.none(), empty_label=None
+    )
+    item_type = forms.ModelChoiceField(label=_("Item type"), queryset=ItemType.objects.all())
+    shelf_mark = forms.CharField(
+        label=_("Shelf mark"),
+        max_length=60,
+        required=False,
+        help_text=_("For example: ROMA JANS or 641.5 KOOK."),
+    )
+    acquired_on = forms.DateField(
+        label=_("Acquired on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    replacement_price = forms.DecimalField(
+        label=_("Replacement price in euros"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=8,
+        decimal_places=2,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    barcode = forms.CharField(
+        label=_("Barcode"),
+        max_length=64,
+        help_text=_("Scan the barcode on the item, or type it."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        ),
+    )
+
+    def __init__(self, *args: Any, branches: QuerySet[Branch], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        home_branch = cast(forms.ModelChoiceField, self.fields["home_branch"])
+        home_branch.queryset = branches.select_related("organisation").order_by(
+            "organisation__name", "name"
+        )
+
+    def clean_barcode(self) -> str:
+        return _clean_barcode(self.cleaned_data["barcode"])
+
+    def add_domain_error(self, error: DomainError) -> None:
+        """Show a refusal from a service next to the field it is about, or above the form."""
+        field = getattr(error, "field", None)
+        self.add_error(field if field in self.fields else None, str(error.message))
+
+
+class ItemAddForm(_ItemFieldsForm):
+    record = forms.CharField(
+        label=_("ISBN or record number"),
+        max_length=30,
+        help_text=_("The title this item is a copy of."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    field_order = [
+        "record",
+        "home_branch",
+        "item_type",
+        "shelf_mark",
+        "acquired_on",
+        "replacement_price",
+        "barcode",
+    ]
+
+    def clean_record(self) -> Record:
+        value = self.cleaned_data["record"]
+        records = records_for_item_entry(value)
+        if not records:
+            raise forms.ValidationError(
+                _("No title found with ISBN or record number “%(value)s”. Check the number."),
+                code="record_not_found",
+                params={"value": value},
+            )
+        if len(records) > 1:
+            raise forms.ValidationError(
+                _("More than one title has ISBN %(value)s. Enter the record number instead."),
+                code="record_ambiguous",
+                params={"value": value},
+            )
+        return records[0]
+
+
+class ItemChangeForm(_ItemFieldsForm):
+    field_order = [
+        "barcode",
+        "home_branch",
+        "item_type",
+        "shelf_mark",
+        "acquired_on",
+        "replacement_price",
+    ]

@@ -18,4 +18,9 @@ urlpatterns = [
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("vestigingen/<int:pk>/", views.branch_detail, name="branch"),
+    path("exemplaren/", views.items, name="items"),
+    # Before the barcode pattern: "nieuw" is not a barcode (they are stored in capitals).
+    path("exemplaren/nieuw/", views.item_add, name="item_add"),
+    path("exemplaren/<str:barcode>/", views.item_detail, name="item"),
+    path("exemplaren/<str:barcode>/wijzigen/", views.item_change, name="item_change"),
 ]

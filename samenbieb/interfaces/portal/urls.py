@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("bibliotheken/", views.libraries, name="libraries"),
     path("bibliotheken/<str:isil>/", views.library, name="library"),
+    path("zoeken/", views.catalogue_search, name="search"),
+    path("titels/<int:pk>/", views.record_detail, name="record"),
 ]

@@ -1,11 +1,23 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from samenbieb.catalog import queries as catalog_queries
+from samenbieb.catalog import search
+from samenbieb.catalog.models import Format
+from samenbieb.holdings import queries as holdings_queries
+from samenbieb.interfaces.portal.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, SearchForm
+from samenbieb.interfaces.portal.jsonld import record_jsonld
 from samenbieb.network import queries
+
+# The parameters a search keeps when a member pages through results.
+PAGED = ("q", "formaat", "taal", "doelgroep", "van", "tot", "vestiging")
 
 
 @require_safe
@@ -32,3 +44,88 @@ def library(request: HttpRequest, isil: str) -> HttpResponse:
         "portal/library.html",
         {"library": organisation, "branches": branches, "today": today},
     )
+
+
+@require_safe
+def catalogue_search(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, branches=queries.public_branch_choices())
+    result = None
+    if form.is_bound and form.is_valid() and _asks_something(form):
+        result = search.search(form.to_query())
+    paging = request.GET.copy()
+    for key in list(paging):
+        if key not in PAGED:
+            del paging[key]
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "form": form,
+            "result": result,
+            "paging": paging.urlencode(),
+            "facets": _facet_groups(result, request) if result else [],
+            "available": dict(result.facets.get("availability", [])) if result else {},
+            "first_number": (result.page.number - 1) * result.page.per_page + 1 if result else 1,
+        },
+    )
+
+
+@require_safe
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = catalog_queries.record_for_display(pk)
+    if record is None:
+        raise Http404
+    return render(
+        request,
+        "portal/record.html",
+        {
+            "record": record,
+            "availability": holdings_queries.record_availability(record),
+            "language_name": LANGUAGE_LABELS.get(record.language, record.language),
+            "jsonld": record_jsonld(record, request.build_absolute_uri()),
+        },
+    )
+
+
+def _asks_something(form: SearchForm) -> bool:
+    data = form.cleaned_data
+    return any(data.get(name) for name in ("q", "formaat", "taal", "doelgroep", "van", "tot"))
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    parameter: str
+    legend: str
+    options: list[FacetOption]
+
+
+def _facet_groups(result: search.SearchResult, request: HttpRequest) -> list[FacetGroup]:
+    """Checkbox groups for the facets, with the member's current choices ticked."""
+    groups = [
+        ("formaat", "format", _("Format"), {v: str(label) for v, label in Format.choices}),
+        ("taal", "language", _("Language"), {k: str(v) for k, v in LANGUAGE_LABELS.items()}),
+        (
+            "doelgroep",
+            "audience",
+            _("Age group"),
+            {str(k): str(v) for k, v in AUDIENCE_LABELS.items()},
+        ),
+    ]
+    facets = []
+    for parameter, name, legend, labels in groups:
+        chosen = set(request.GET.getlist(parameter))
+        options = [
+            FacetOption(value, labels.get(value, value), count, value in chosen)
+            for value, count in result.facets.get(name, [])
+        ]
+        if options:
+            facets.append(FacetGroup(parameter, str(legend), options))
+    return facets

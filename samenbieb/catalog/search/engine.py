@@ -1,0 +1,167 @@
+"""One search, the same steps on both databases: match, filter, count, rank, facet.
+
+Scale (1M records): the ids of at most ``CAP`` + 1 matches are fetched once, in no
+particular order, and reused. Beyond CAP the total says "at least CAP" and the facets
+count those CAP matches (a sample); relevance is computed for ``RANK_CAP`` of them plus
+every exact title/author match, so pages stop there. Facets whose own filter is set count
+a second fetch without that filter.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from samenbieb.catalog.models import Identifier, IdentifierKind, Record
+from samenbieb.catalog.search import filters, fuzzy
+from samenbieb.catalog.search.backend import Backend, Sql
+from samenbieb.catalog.search.parse import ParsedQuery, parse
+from samenbieb.catalog.search.types import Facet, PageInfo, SearchQuery, SearchResult
+
+CAP = 10_000
+# Relevance is computed for this many matches (plus exact title/author matches).
+RANK_CAP = 5_000
+# Typo tolerance: trigram candidates to score, and the most similar records kept.
+FUZZY_CANDIDATES = 300
+FUZZY_LIMIT = 100
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        from samenbieb.catalog.search.postgres import PostgresBackend
+
+        return PostgresBackend()
+    from samenbieb.catalog.search.sqlite import SqliteBackend
+
+    return SqliteBackend()
+
+
+def _sql(records: QuerySet[Record, Any]) -> Sql:
+    """The SELECT of ``records``' ids (slice it before, if at all)."""
+    ids = records if records.query.is_sliced else records.order_by().values("id")
+    sql, params = ids.query.sql_with_params()
+    return sql, list(params)
+
+
+def _text_matches(parsed: ParsedQuery, engine: Backend) -> QuerySet[Record]:
+    records = Record.objects.filter(deleted_at__isnull=True)
+    if parsed.empty:
+        return records.none()
+    if parsed.isbns:
+        # Two index lookups beat one OR across two tables.
+        by_isbn = Record.objects.filter(isbn__in=parsed.isbns).values_list("id", flat=True)
+        by_identifier = Identifier.objects.filter(kind=IdentifierKind.ISBN, value__in=parsed.isbns)
+        ids = {*by_isbn, *by_identifier.values_list("record_id", flat=True)}
+        records = records.filter(id__in=sorted(ids))
+    if parsed.include:
+        records = records.filter(id__in=RawSQL(*engine.matching(parsed.include)))  # noqa: S611
+    if parsed.exclude:
+        excluded = RawSQL(*engine.matching(parsed.exclude, any_term=True))  # noqa: S611
+        records = records.exclude(id__in=excluded)
+    return records
+
+
+def _similar(parsed: ParsedQuery, engine: Backend) -> list[int]:
+    """Records whose title or authors nearly have the words, most similar first."""
+    words = fuzzy.words_to_fix([w for term in parsed.include for w in term.words])
+    if not words or parsed.isbns:
+        return []
+    within = Record.objects.filter(deleted_at__isnull=True)
+    if parsed.exclude:
+        excluded = RawSQL(*engine.matching(parsed.exclude, any_term=True))  # noqa: S611
+        within = within.exclude(id__in=excluded)
+    candidates = engine.similar(words, _sql(within), FUZZY_CANDIDATES)
+    return fuzzy.best_matches(words, candidates, FUZZY_LIMIT)
+
+
+def _first_ids(records: QuerySet[Record]) -> list[int]:
+    """Up to CAP + 1 matching ids, fetched once and reused for the count, rank and facets."""
+    return list(records.order_by().values_list("id", flat=True)[: CAP + 1])
+
+
+def _facets(
+    engine: Backend, text: QuerySet[Record], query: SearchQuery, found: list[int]
+) -> tuple[dict[str, Facet], bool]:
+    """Each facet counts the matches under every filter but its own; one query per facet."""
+    exact = len(found) <= CAP
+    in_found = Record.objects.filter(id__in=RawSQL(*engine.id_list(found[:CAP])))  # noqa: S611
+    active = filters.active(query)
+
+    def over(name: str) -> QuerySet[Record]:
+        nonlocal exact
+        if name not in active:
+            return in_found
+        own = _first_ids(filters.apply(text, query, skip=name))
+        exact = exact and len(own) <= CAP
+        return Record.objects.filter(id__in=RawSQL(*engine.id_list(own[:CAP])))  # noqa: S611
+
+    facets = {
+        filters.FORMAT: filters.grouped(over(filters.FORMAT), "format"),
+        filters.LANGUAGE: filters.grouped(over(filters.LANGUAGE), "language"),
+        filters.AUDIENCE: filters.audiences(over(filters.AUDIENCE)),
+        filters.DECADE: filters.decades(over(filters.DECADE)),
+        filters.AVAILABILITY: filters.availability(
+            over(filters.AVAILABILITY), query.near or query.available
+        ),
+    }
+    return facets, exact
+
+
+def _page_ids(
+    parsed: ParsedQuery,
+    engine: Backend,
+    matched: QuerySet[Record],
+    found: list[int],
+    offset: int,
+    limit: int,
+) -> list[int]:
+    if not parsed.include:
+        return list(matched.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
+    candidates = found[:RANK_CAP]
+    exact = engine.exact(parsed)
+    if len(found) > RANK_CAP and exact is not None:
+        # Exact title and author matches always compete, even beyond the ranked sample.
+        also = matched.filter(id__in=RawSQL(*exact))  # noqa: S611
+        candidates += list(also.values_list("id", flat=True)[:RANK_CAP])
+    return engine.ranked(parsed, engine.id_list(candidates), limit, offset)
+
+
+def search(query: SearchQuery) -> SearchResult:
+    engine = backend()
+    parsed = parse(query.text)
+    text = _text_matches(parsed, engine)
+    matched = filters.apply(text, query)
+    found = _first_ids(matched)
+    offset = (query.page - 1) * query.per_page
+    similar = None
+    if not found and parsed.include and not text.exists():
+        similar = _similar(parsed, engine)
+        text = Record.objects.filter(id__in=similar)
+        kept = set(filters.apply(text, query).values_list("id", flat=True))
+        found = [i for i in similar if i in kept]
+        ids = found[offset : offset + query.per_page]
+    else:
+        ids = _page_ids(parsed, engine, matched, found, offset, query.per_page)
+    total, total_is_exact = min(len(found), CAP), len(found) <= CAP
+    by_id = Record.objects.prefetch_related("contributors").in_bulk(ids)
+    facets, facets_are_exact = _facets(engine, text, query, found)
+    pages = math.ceil(total / query.per_page)
+    return SearchResult(
+        total=total,
+        total_is_exact=total_is_exact,
+        records=[by_id[i] for i in ids if i in by_id],
+        facets=facets,
+        facets_are_exact=facets_are_exact,
+        page=PageInfo(
+            number=query.page,
+            per_page=query.per_page,
+            pages=pages,
+            has_next=query.page < pages,
+        ),
+        fuzzy=bool(similar),
+        query=query,
+    )

@@ -1,0 +1,168 @@
+"""PostgreSQL backend: a stored, weighted ``tsvector`` ('dutch', unaccented) with GIN indexes.
+
+The table ``catalog_search_document`` is made by migration 0002, with the functions
+``samenbieb_unaccent`` (an IMMUTABLE wrapper, so it may be indexed) and
+``samenbieb_search_key`` (the SQL twin of :func:`text.key`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import OperationalError, connection, transaction
+
+from samenbieb.catalog.search import text as t
+from samenbieb.catalog.search.backend import Sql
+from samenbieb.catalog.search.parse import Field, ParsedQuery, Term
+
+TABLE = "catalog_search_document"
+WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C"}
+# pg_trgm's word similarity a candidate for typo tolerance needs; the engine decides after.
+SIMILARITY_THRESHOLD = 0.3
+# Typo tolerance is a courtesy: past this it gives up rather than slow the page down.
+FUZZY_TIMEOUT_MS = 200
+REBUILD_BATCH = 20_000
+
+_TSQUERY = "to_tsquery('dutch', samenbieb_unaccent(%s))"
+
+# One statement builds the documents of the given ids from the catalogue tables.
+_UPSERT = f"""
+WITH r AS (
+    SELECT * FROM catalog_record WHERE id = ANY(%s) AND deleted_at IS NULL
+), c AS (
+    SELECT record_id, string_agg(name, ' ' ORDER BY position, id) AS names
+    FROM catalog_contributor WHERE record_id IN (SELECT id FROM r) GROUP BY record_id
+), k AS (
+    SELECT c.record_id, array_agg(DISTINCT samenbieb_search_key(v)) AS keys
+    FROM catalog_contributor c, LATERAL (VALUES
+        (c.name),
+        (split_part(c.name, ',', 1)),
+        (split_part(c.name, ',', 2) || ' ' || split_part(c.name, ',', 1))
+    ) AS forms(v)
+    WHERE c.record_id IN (SELECT id FROM r) GROUP BY c.record_id
+), s AS (
+    SELECT record_id, string_agg(term, ' ' ORDER BY position, id) AS terms
+    FROM catalog_subject WHERE record_id IN (SELECT id FROM r) GROUP BY record_id
+)
+INSERT INTO {TABLE} (record_id, document, title_key, author_keys, fuzzy_text)
+SELECT r.id,
+    setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', r.title, r.subtitle))), 'A')
+    || setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', c.names,
+        r.responsibility))), 'B')
+    || setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', s.terms, r.series,
+        r.genre))), 'C')
+    || setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', r.summary, r.publisher,
+        r.edition))), 'D'),
+    samenbieb_search_key(r.title),
+    coalesce(k.keys, '{{}}'),
+    samenbieb_search_key(concat_ws(' ', r.title, r.subtitle, c.names))
+FROM r
+LEFT JOIN c ON c.record_id = r.id
+LEFT JOIN k ON k.record_id = r.id
+LEFT JOIN s ON s.record_id = r.id
+ON CONFLICT (record_id) DO UPDATE SET
+    document = EXCLUDED.document, title_key = EXCLUDED.title_key,
+    author_keys = EXCLUDED.author_keys, fuzzy_text = EXCLUDED.fuzzy_text
+"""  # noqa: S608 - only the constant table name is formatted in
+
+
+def tsquery_text(terms: Sequence[Term], *, any_term: bool = False) -> str:
+    """``to_tsquery`` input: words are letters and digits only, so nothing needs quoting."""
+    parts = []
+    for term in terms:
+        weight = WEIGHTS.get(term.field, "") if term.field else ""
+        if term.phrase:
+            phrase = " <-> ".join(f"{w}:{weight}" if weight else w for w in term.words)
+            parts.append(f"({phrase})")
+            continue
+        label = ("*" if term.prefix else "") + weight
+        forms = [term.words[0]] if term.prefix else t.variants(term.words[0])
+        parts.append("(" + " | ".join(f"{f}:{label}" if label else f for f in forms) + ")")
+    return (" | " if any_term else " & ").join(parts)
+
+
+class PostgresBackend:
+    def matching(self, terms: Sequence[Term], *, any_term: bool = False) -> Sql:
+        return (
+            f"SELECT record_id FROM {TABLE} WHERE document @@ {_TSQUERY}",  # noqa: S608
+            [tsquery_text(terms, any_term=any_term)],
+        )
+
+    def id_list(self, ids: Sequence[int]) -> Sql:
+        return "SELECT unnest(%s::bigint[])", [list(ids)]
+
+    def exact(self, parsed: ParsedQuery) -> Sql | None:
+        if not (parsed.title_key or parsed.author_key):
+            return None
+        return (
+            f"SELECT record_id FROM {TABLE} WHERE title_key = samenbieb_search_key(%s)"  # noqa: S608
+            " OR author_keys @> ARRAY[samenbieb_search_key(%s)]",
+            [parsed.title_key, parsed.author_key],
+        )
+
+    def ranked(self, parsed: ParsedQuery, candidates: Sql, limit: int, offset: int) -> list[int]:
+        sql, params = candidates
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT record_id FROM {TABLE} WHERE record_id IN ({sql})"  # noqa: S608
+                " ORDER BY title_key = samenbieb_search_key(%s) DESC,"
+                " author_keys @> ARRAY[samenbieb_search_key(%s)] DESC,"
+                f" ts_rank_cd(document, {_TSQUERY}) DESC, record_id LIMIT %s OFFSET %s",
+                [
+                    *params,
+                    parsed.title_key,
+                    parsed.author_key,
+                    tsquery_text(parsed.include),
+                    limit,
+                    offset,
+                ],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+    def similar(self, words: Sequence[str], within: Sql, limit: int) -> list[tuple[int, str]]:
+        sql, params = within
+        every_word = " AND ".join(["%s <%% fuzzy_text"] * len(words))
+        best = "greatest(" + ", ".join(["word_similarity(%s, fuzzy_text)"] * len(words)) + ")"
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                # Local settings: a savepoint rolled back (on timeout) drops them; on
+                # success they are set back, as an outer transaction would keep them.
+                cursor.execute(
+                    "SELECT current_setting('statement_timeout'), coalesce("
+                    "current_setting('pg_trgm.word_similarity_threshold', true), '0.6')"
+                )
+                timeout, threshold = cursor.fetchone() or ("0", "0.6")
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true),"
+                    " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    [f"{FUZZY_TIMEOUT_MS}ms", str(SIMILARITY_THRESHOLD)],
+                )
+                cursor.execute(
+                    f"SELECT record_id, fuzzy_text FROM {TABLE}"  # noqa: S608
+                    f" WHERE {every_word} AND record_id IN ({sql})"
+                    f" ORDER BY {best} DESC, record_id LIMIT %s",
+                    [*words, *params, *words, limit],
+                )
+                rows = [(row[0], row[1]) for row in cursor.fetchall()]
+                cursor.execute(
+                    "SELECT set_config('statement_timeout', %s, true),"
+                    " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    [timeout, threshold],
+                )
+        except OperationalError:  # too slow: no suggestions rather than a slow page
+            return []
+        return rows
+
+    def index(self, record_ids: Sequence[int]) -> None:
+        ids = list(record_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
+            cursor.execute(_UPSERT, [ids])
+
+    def rebuild(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {TABLE}")
+            cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_record")
+            (highest,) = cursor.fetchone() or (0,)
+        for start in range(0, highest + 1, REBUILD_BATCH):
+            self.index(range(start, start + REBUILD_BATCH))
