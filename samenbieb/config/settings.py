@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "samenbieb.network",
     "samenbieb.catalog",
     "samenbieb.holdings",
+    "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
 ]

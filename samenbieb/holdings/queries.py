@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from samenbieb.catalog.isbn import normalise_isbn
 from samenbieb.catalog.models import IdentifierKind, Record
 from samenbieb.holdings.barcodes import barcode_or_none
 from samenbieb.holdings.models import Item, ItemStatus
@@ -109,25 +110,6 @@ def record_availability(record: Record) -> list[Availability]:
     ]
 
 
-def _isbn13_check_digit(first_twelve: str) -> str:
-    total = sum((3 if i % 2 else 1) * int(d) for i, d in enumerate(first_twelve))
-    return str((10 - total % 10) % 10)
-
-
-def isbn13(value: str) -> str | None:
-    """``value`` as a 13-digit ISBN if it is a valid ISBN-10 or ISBN-13, else ``None``."""
-    digits = value.replace("-", "").replace(" ", "").upper()
-    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
-        total = sum((10 - i) * int(d) for i, d in enumerate(digits[:9]))
-        total += 10 if digits[9] == "X" else int(digits[9])
-        if total % 11:
-            return None
-        return "978" + digits[:9] + _isbn13_check_digit("978" + digits[:9])
-    if len(digits) == 13 and digits.isdigit() and digits[:3] in ("978", "979"):
-        return digits if _isbn13_check_digit(digits[:12]) == digits[12] else None
-    return None
-
-
 def records_for_item_entry(value: str) -> list[Record]:
     """Records that ``value`` (an ISBN or a record number) points to, for adding a copy.
 
@@ -136,7 +118,7 @@ def records_for_item_entry(value: str) -> list[Record]:
     """
     value = value.strip()
     live = Record.objects.filter(deleted_at__isnull=True)
-    isbn = isbn13(value)
+    isbn = normalise_isbn(value)
     if isbn is not None:
         return list(
             live.filter(

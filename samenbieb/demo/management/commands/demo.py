@@ -1,23 +1,32 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 from django.utils import timezone
 
+from samenbieb.demo.collection import collection_load
 from samenbieb.network.demo.loader import demo_accounts, demo_load
 
 
 class Command(BaseCommand):
-    help = "Build the demo library network (once) and print the demo accounts."
+    help = "Build the demo library network with its collection (once) and print the accounts."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the accounts.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = demo_load(today=timezone.localdate())
+        with transaction.atomic():
+            created = demo_load(today=timezone.localdate())
+            if created:
+                report, items = collection_load()
         if options["quiet"]:
             return
         if created:
             self.stdout.write(self.style.SUCCESS("Demo network created."))
+            self.stdout.write(
+                f"Catalogue: {report.created} records imported from real MARC records; "
+                f"{items} copies spread over the libraries."
+            )
         else:
             self.stdout.write("Demo network already present; nothing changed.")
         self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
