@@ -126,3 +126,70 @@ class ItemFactory(factory.django.DjangoModelFactory):
     )
     current_branch = factory.SelfAttribute("home_branch")
     item_type = factory.SubFactory(ItemTypeFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Person"
+
+    given_name = factory.Sequence(lambda n: f"Lid{n}")
+    family_name = "Jansen"
+    birth_date = dt.date(1980, 5, 17)
+    postcode = "3511 AB"
+    home_organisation = factory.SubFactory(OrganisationFactory)
+    identity_key = factory.Sequence(lambda n: f"test-identity-{n}")
+
+
+class LibraryCardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.LibraryCard"
+
+    barcode = factory.Sequence(lambda n: f"2{n:013d}")
+    person = factory.SubFactory(PersonFactory)
+    issued_by = factory.SelfAttribute("person.home_organisation")
+
+
+class MembershipPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.MembershipPlan"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    code = factory.Sequence(lambda n: f"plan-{n}")
+    name = "Volwassen"
+    price = "49.50"
+    min_age = 18
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Membership"
+
+    person = factory.SubFactory(PersonFactory)
+    plan = factory.SubFactory(
+        MembershipPlanFactory, organisation=factory.SelfAttribute("..person.home_organisation")
+    )
+    organisation = factory.SelfAttribute("plan.organisation")
+    starts_on = dt.date(2026, 1, 1)
+    ends_on = dt.date(2026, 12, 31)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "members.Consent"
+
+    person = factory.SubFactory(PersonFactory)
+    kind = "news"
+    given = True
+    text_version = "2026-1"
+    recorded_via = "desk"
+
+
+class ChargeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "circulation.Charge"
+
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("person.home_organisation")
+    kind = "membership_fee"
+    amount = "49.50"
+    description = "Contributie"

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "samenbieb.network",
     "samenbieb.catalog",
     "samenbieb.holdings",
+    "samenbieb.members",
+    "samenbieb.circulation",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",

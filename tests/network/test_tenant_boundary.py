@@ -11,9 +11,18 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from samenbieb.circulation.models import Charge
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.holdings.models import Item
+from samenbieb.members.models import (
+    Consent,
+    GuardianLink,
+    LibraryCard,
+    Membership,
+    MembershipPlan,
+    Person,
+)
 from samenbieb.network import tenancy
 from samenbieb.network.admin_site import TenantScopedMixin, admin_site
 from samenbieb.network.models import (
@@ -27,10 +36,15 @@ from samenbieb.network.models import (
 from samenbieb.network.roles import Capability, Role
 from tests.factories import (
     BranchFactory,
+    ChargeFactory,
     ClosureFactory,
+    ConsentFactory,
     ItemFactory,
+    LibraryCardFactory,
+    MembershipFactory,
     OpeningHoursFactory,
     OrganisationFactory,
+    PersonFactory,
     StaffRoleFactory,
 )
 
@@ -38,6 +52,8 @@ from tests.factories import (
 def _rows_for(organisation: Organisation) -> dict[type, object]:
     branch = BranchFactory(organisation=organisation)
     colleague = StaffRoleFactory(organisation=organisation, role=Role.DESK)
+    member = PersonFactory(home_organisation=organisation)
+    membership = MembershipFactory(person=member)
     return {
         Organisation: organisation,
         Branch: branch,
@@ -46,6 +62,15 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         StaffRole: colleague,
         StaffUser: colleague.user,
         Item: ItemFactory(organisation=organisation, home_branch=branch),
+        Person: member,
+        LibraryCard: LibraryCardFactory(person=member),
+        GuardianLink: GuardianLink.objects.create(
+            child=member, guardian=PersonFactory(home_organisation=organisation)
+        ),
+        MembershipPlan: membership.plan,
+        Membership: membership,
+        Consent: ConsentFactory(person=member),
+        Charge: ChargeFactory(person=member),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -64,6 +89,13 @@ OWNED_MODELS = [
     StaffUser,
     Item,
     AuditEvent,
+    Person,
+    LibraryCard,
+    GuardianLink,
+    MembershipPlan,
+    Membership,
+    Consent,
+    Charge,
 ]
 ALL_ROLES = list(Role)
 
@@ -123,11 +155,11 @@ def test_every_tenant_owned_model_in_admin_goes_through_the_tenant_scoped_admin(
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize("model", OWNED_MODELS, ids=lambda m: m.__name__)
-@pytest.mark.parametrize("capability", list(Capability))
-def test_the_tenant_gate_never_returns_another_organisations_rows(world, role, model, capability):
+def test_the_tenant_gate_never_returns_another_organisations_rows(world, role, model):
     user = world.user(role)
-    visible = tenancy.visible(model, user, capability)
-    assert not visible.filter(pk=world.b[model].pk).exists()
+    for capability in Capability:
+        visible = tenancy.visible(model, user, capability)
+        assert not visible.filter(pk=world.b[model].pk).exists(), capability
 
 
 @pytest.mark.parametrize("model", OWNED_MODELS, ids=lambda m: m.__name__)
@@ -161,10 +193,13 @@ def test_admin_will_not_open_another_organisations_row(world, role, model):
 
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(
-    "model", [Organisation, Branch, Closure, StaffRole, Item], ids=lambda m: m.__name__
+    "model",
+    [Organisation, Branch, Closure, StaffRole, Item, Person, MembershipPlan, Charge],
+    ids=lambda m: m.__name__,
 )
 def test_admin_will_not_change_or_delete_another_organisations_row(world, role, model):
     target = world.b[model]
+    target.refresh_from_db()
     before = {f.attname: getattr(target, f.attname) for f in model._meta.concrete_fields}
     client = _client(world.user(role))
     client.post(
