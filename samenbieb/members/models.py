@@ -250,3 +250,22 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {'ja' if self.given else 'nee'}"
+
+
+class FailedLogin(models.Model):
+    """A failed member login, kept briefly to slow down password guessing.
+
+    ``key`` is a keyed hash of the login name (card number or e-mail), never the name
+    itself, so this table holds no personal data in the clear.
+    """
+
+    key = models.CharField(_("key"), max_length=64)
+    attempted_at = models.DateTimeField(_("attempted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("failed login")
+        verbose_name_plural = _("failed logins")
+        indexes = [models.Index(fields=["key", "attempted_at"], name="failed_login_key_time")]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]}… {self.attempted_at:%Y-%m-%d %H:%M}"
