@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samenbieb.members.middleware.MemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "samenbieb.core.middleware.SecurityHeadersMiddleware",
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "samenbieb.members.context_processors.member",
             ],
         },
     },
@@ -167,6 +169,15 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
     },
 }
+
+# Member login (docs/decisions/0004): failures per login name within a window lock that
+# name until the oldest failure leaves the window.
+MEMBER_LOGIN_MAX_FAILURES = ENV.integer("SAMENBIEB_LOGIN_MAX_FAILURES", 5, minimum=1)
+MEMBER_LOGIN_WINDOW_MINUTES = ENV.integer("SAMENBIEB_LOGIN_WINDOW_MINUTES", 15, minimum=1)
+MEMBER_VERIFY_TIMEOUT_SECONDS = ENV.integer(
+    "SAMENBIEB_VERIFY_TIMEOUT_SECONDS", 3 * 24 * 3600, minimum=600
+)
+MEMBER_RESET_TIMEOUT_SECONDS = ENV.integer("SAMENBIEB_RESET_TIMEOUT_SECONDS", 3600, minimum=300)
 
 SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.

@@ -11,6 +11,14 @@ PERMISSIONS_POLICY = (
 )
 
 
+def _logged_in(request: HttpRequest) -> bool:
+    """A staff login (``request.user``) or a member session (docs/decisions/0004)."""
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return True
+    # Set lazily by the members middleware; falsy when no member is logged in.
+    return bool(getattr(request, "member", None))
+
+
 class SecurityHeadersMiddleware:
     """Adds the security headers Django does not set itself."""
 
@@ -21,7 +29,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if request.user.is_authenticated if hasattr(request, "user") else False:
+        if _logged_in(request):
             # Pages behind a login show personal or internal data: never cache them.
             response.setdefault("Cache-Control", "no-store")
         return response

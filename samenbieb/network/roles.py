@@ -25,17 +25,28 @@ class Capability(models.TextChoices):
     AUDIT_VIEW = "audit.view", _("Read the audit trail")
     CATALOGUE_EDIT = "catalogue.edit", _("Import and edit records in the shared catalogue")
     HOLDINGS_MANAGE = "holdings.manage", _("Add, change and withdraw items")
+    MEMBERS_VIEW = "members.view", _("See members, their cards, memberships and consents")
+    MEMBERS_MANAGE = (
+        "members.manage",
+        _("Register members, issue cards and start or renew memberships"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.DESK: frozenset({Capability.NETWORK_VIEW}),
+    Role.DESK: frozenset(
+        {Capability.NETWORK_VIEW, Capability.MEMBERS_VIEW, Capability.MEMBERS_MANAGE}
+    ),
     Role.CATALOGUER: frozenset(
         {Capability.NETWORK_VIEW, Capability.CATALOGUE_EDIT, Capability.HOLDINGS_MANAGE}
     ),
     Role.PROGRAMME_COORDINATOR: frozenset({Capability.NETWORK_VIEW}),
-    Role.MANAGER: frozenset({Capability.NETWORK_VIEW}),
+    Role.MANAGER: frozenset(
+        {Capability.NETWORK_VIEW, Capability.MEMBERS_VIEW, Capability.MEMBERS_MANAGE}
+    ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
-    Role.PRIVACY_OFFICER: frozenset({Capability.NETWORK_VIEW, Capability.AUDIT_VIEW}),
+    Role.PRIVACY_OFFICER: frozenset(
+        {Capability.NETWORK_VIEW, Capability.AUDIT_VIEW, Capability.MEMBERS_VIEW}
+    ),
     Role.ADMINISTRATOR: frozenset(
         {
             Capability.NETWORK_VIEW,
@@ -44,6 +55,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.AUDIT_VIEW,
             Capability.CATALOGUE_EDIT,
             Capability.HOLDINGS_MANAGE,
+            Capability.MEMBERS_VIEW,
+            Capability.MEMBERS_MANAGE,
         }
     ),
 }

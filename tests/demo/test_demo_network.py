@@ -37,8 +37,12 @@ def run_demo() -> str:
 
 
 def printed_accounts(output: str) -> list[dict[str, str]]:
+    """The staff accounts the demo prints (the section after "Staff accounts")."""
+    staff_section = output.split("Staff accounts", 1)[1]
     return [
-        match.groupdict() for line in output.splitlines() if (match := ACCOUNT_LINE.match(line))
+        match.groupdict()
+        for line in staff_section.splitlines()
+        if (match := ACCOUNT_LINE.match(line))
     ]
 
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from samenbieb.interfaces.desk import views
+from samenbieb.interfaces.desk import views, views_members
 from samenbieb.interfaces.desk.forms import StaffLoginForm
 
 app_name = "desk"
@@ -23,4 +23,17 @@ urlpatterns = [
     path("exemplaren/nieuw/", views.item_add, name="item_add"),
     path("exemplaren/<str:barcode>/", views.item_detail, name="item"),
     path("exemplaren/<str:barcode>/wijzigen/", views.item_change, name="item_change"),
+    path("leden/", views_members.members, name="members"),
+    path("leden/nieuw/", views_members.member_register, name="member_register"),
+    path("leden/<int:pk>/", views_members.member_detail, name="member"),
+    path(
+        "leden/<int:pk>/pas-vervangen/",
+        views_members.member_card_replace,
+        name="member_card_replace",
+    ),
+    path(
+        "leden/<int:pk>/lidmaatschappen/<int:membership_pk>/verlengen/",
+        views_members.member_membership_renew,
+        name="member_membership_renew",
+    ),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samenbieb.interfaces.portal import views
+from samenbieb.interfaces.portal import account_urls, views
 
 app_name = "portal"
 urlpatterns = [
@@ -9,4 +9,5 @@ urlpatterns = [
     path("bibliotheken/<str:isil>/", views.library, name="library"),
     path("zoeken/", views.catalogue_search, name="search"),
     path("titels/<int:pk>/", views.record_detail, name="record"),
+    *account_urls.urlpatterns,
 ]

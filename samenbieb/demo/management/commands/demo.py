@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from samenbieb.demo.collection import collection_load
+from samenbieb.demo.members import members_load
 from samenbieb.network.demo.loader import demo_accounts, demo_load
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
             created = demo_load(today=timezone.localdate())
             if created:
                 report, items = collection_load()
+            members = members_load(today=timezone.localdate())
         if options["quiet"]:
             return
         if created:
@@ -29,6 +31,12 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("Demo network already present; nothing changed.")
+        self.stdout.write("\nMembers (log in at /inloggen/ with the card number and password):")
+        for member in members:
+            self.stdout.write(
+                f"  {member.card:<16} password {member.password:<14} {member.name:<22} "
+                f"{member.library} — {member.note}"
+            )
         self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
         for account in demo_accounts():
             self.stdout.write(
