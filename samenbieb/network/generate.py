@@ -31,8 +31,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from samenbieb.catalog.generate import GeneratedRecord, records_delete, records_generate
 from samenbieb.core.audit import audit_record
 from samenbieb.core.bulk import bulk_insert
+from samenbieb.holdings.generate import LendingBranch, items_delete, items_generate
 from samenbieb.network.demo.data import (
     CENTRAL,
     CLOSING_HOLIDAYS,
@@ -53,7 +55,13 @@ from samenbieb.network.models import (
 
 GENERATED_ISIL_PREFIX = "NL-Gen"
 # Named scales → number of library organisations. The real network has about 150.
-SCALES: dict[str, int] = {"tiny": 3, "small": 15, "network": 150}
+SCALES: dict[str, int] = {"tiny": 3, "small": 15, "network": 150, "national": 150}
+# Scales that come with a synthetic catalogue: (records, items). The others have none, so
+# benchmarks of the network alone stay quick; ``records=``/``items=`` ask for any size.
+CATALOGUES: dict[str, tuple[int, int]] = {"national": (1_000_000, 2_000_000)}
+ITEMS_PER_RECORD = 2
+MAX_RECORDS = 10_000_000
+LENDING_KINDS = (BranchKind.MAIN, BranchKind.BRANCH, BranchKind.SERVICE_POINT, BranchKind.MOBILE)
 MAX_LIBRARIES = 99_999
 # One branch per this many inhabitants served, plus one to three: about 750 branches
 # for the whole country, close to the real count.
@@ -356,8 +364,12 @@ class Generation:
     libraries_wanted: int
     seed: int
     today: dt.date
+    records_wanted: int = 0
+    items_wanted: int = 0
+    progress: Callable[[str], None] | None = None
     libraries: list[PlannedLibrary] = field(default_factory=list)
     branches: list[PlannedBranch] = field(default_factory=list)
+    records: list[GeneratedRecord] = field(default_factory=list)
 
     def rng(self, step: str) -> random.Random:
         """A generator of its own per step, so adding a step changes no earlier step's output."""
@@ -396,20 +408,50 @@ def generated_organisations() -> QuerySet[Organisation]:
     return Organisation.objects.filter(isil__startswith=GENERATED_ISIL_PREFIX)
 
 
+def scale_catalogue(
+    scale: str | int, records: int | None = None, items: int | None = None
+) -> tuple[int, int]:
+    """(records, items) for a scale, unless given; items default to two per record."""
+    default_records, default_items = CATALOGUES.get(str(scale), (0, 0))
+    if records is None:
+        records = default_records
+    if items is None:
+        items = default_items if records == default_records else records * ITEMS_PER_RECORD
+    if not 0 <= records <= MAX_RECORDS or items < 0:
+        raise ValueError(f"the number of records must be between 0 and {MAX_RECORDS:,}")
+    if items and not records:
+        raise ValueError("items need records: ask for a catalogue too")
+    return records, items
+
+
 def network_generate(
     *,
     scale: str | int,
     seed: int = 2026,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    records: int | None = None,
+    items: int | None = None,
+    detail: Callable[[str], None] | None = None,
 ) -> GeneratedNetwork:
     """Replace the synthetic network (ISILs ``NL-Gen…``) with a new one of ``scale``.
 
     ``today`` anchors the closures (last year to two years ahead); ``progress`` is
-    called with each step's name when it is done.
+    called with each step's name when it is done, ``detail`` with progress inside the long
+    steps. ``records``/``items`` size the synthetic catalogue (default: the scale's, see
+    :data:`CATALOGUES`).
     """
     libraries = scale_libraries(scale)
-    generation = Generation(str(scale), libraries, seed, today or timezone.localdate())
+    records, items = scale_catalogue(scale, records, items)
+    generation = Generation(
+        str(scale),
+        libraries,
+        seed,
+        today or timezone.localdate(),
+        records_wanted=records,
+        items_wanted=items,
+        progress=detail,
+    )
     counts: dict[str, int] = {}
     with transaction.atomic():
         synthetic_network_delete()
@@ -773,10 +815,44 @@ def _closures_delete() -> None:
     Closure.objects.filter(organisation__isil__startswith=GENERATED_ISIL_PREFIX).delete()
 
 
-# In order of generation; deletion runs in reverse. Members and items come later.
+# --- catalogue and copies ------------------------------------------------------------
+
+
+def _records_generate(generation: Generation) -> dict[str, int]:
+    counts, generation.records = records_generate(
+        count=generation.records_wanted,
+        rng=generation.rng("records"),
+        progress=generation.progress,
+    )
+    return counts
+
+
+def _items_generate(generation: Generation) -> dict[str, int]:
+    branches = [
+        LendingBranch(branch.id, branch.library.id)
+        for branch in generation.branches
+        if branch.kind in LENDING_KINDS
+    ]
+    return items_generate(
+        count=generation.items_wanted,
+        rng=generation.rng("items"),
+        records=generation.records,
+        branches=branches,
+        today=generation.today,
+        progress=generation.progress,
+    )
+
+
+def _items_delete() -> None:
+    items_delete(list(generated_organisations().values_list("id", flat=True)))
+
+
+# In order of generation; deletion runs in reverse. Members come later.
 STEPS: list[GeneratorStep] = [
     GeneratorStep("organisations", _organisations_generate, _organisations_delete),
     GeneratorStep("branches", _branches_generate, _branches_delete),
     GeneratorStep("opening_hours", _opening_hours_generate, _opening_hours_delete),
     GeneratorStep("closures", _closures_generate, _closures_delete),
+    GeneratorStep("records", _records_generate, records_delete),
+    GeneratorStep("items", _items_generate, _items_delete),
 ]

@@ -5,6 +5,7 @@ The public interface, used by the portal, the API and the importer:
 - :func:`search` answers a :class:`SearchQuery` with a :class:`SearchResult`;
 - :func:`index_records` brings the index up to date for changed records, inside the
   caller's transaction, so a record is searchable the moment its change commits;
+- :func:`index_range` indexes a block of ids loaded in bulk (the generator);
 - :func:`rebuild_index` rebuilds the whole index (after bulk loads).
 
 Availability filters are answered from the items table at query time, so item status
@@ -13,7 +14,7 @@ changes need no reindexing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from samenbieb.catalog.search.engine import backend, search
 from samenbieb.catalog.search.types import (
@@ -34,6 +35,7 @@ __all__ = [
     "Scope",
     "SearchQuery",
     "SearchResult",
+    "index_range",
     "index_records",
     "rebuild_index",
     "search",
@@ -45,6 +47,16 @@ def index_records(record_ids: Iterable[int]) -> None:
     ids = sorted(set(record_ids))
     if ids:
         backend().index(ids)
+
+
+def index_range(low: int, high: int, *, progress: Callable[[str], object] | None = None) -> None:
+    """Documents for the records with ids ``low``…``high``, after a bulk load of them.
+
+    On PostgreSQL the server computes them in slices; for 100,000 or more inside a
+    transaction the document indexes are dropped first and built again after.
+    """
+    if low <= high:
+        backend().index_range(low, high, progress)
 
 
 def rebuild_index() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from samenbieb.catalog.search.parse import ParsedQuery, Term
@@ -33,5 +33,11 @@ class Backend(Protocol):
         ...
 
     def index(self, record_ids: Sequence[int]) -> None: ...
+
+    def index_range(
+        self, low: int, high: int, progress: Callable[[str], object] | None = None
+    ) -> None:
+        """Documents for every record with an id from ``low`` to ``high`` (a bulk load)."""
+        ...
 
     def rebuild(self) -> None: ...

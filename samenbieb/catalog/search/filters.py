@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from samenbieb.catalog.models import Record
 from samenbieb.catalog.search.types import (
@@ -22,6 +22,8 @@ LANGUAGE = "language"
 AUDIENCE = "audience"
 DECADE = "decade"
 AVAILABILITY = "availability"
+# The facets counted from the record row alone, in the order results show them.
+RECORD_FACETS = (FORMAT, LANGUAGE, AUDIENCE, DECADE)
 
 
 def available_q(where: Availability) -> Q:
@@ -81,6 +83,54 @@ def active(query: SearchQuery) -> set[str]:
         AVAILABILITY: query.available is not None,
     }
     return {name for name, value in chosen.items() if value}
+
+
+def record_facets(records: QuerySet[Record], names: list[str]) -> dict[str, Facet]:
+    """The facets ``names`` (of :data:`RECORD_FACETS`) over ``records``, in one query.
+
+    The rows are grouped by every facet's value at once (a few hundred groups at most),
+    and each facet sums its own values from them: one pass over the matches instead of
+    one per facet.
+    """
+    flags = {
+        f"aud_{a.value}": Case(When(audience_q(a), then=Value(1)), default=Value(0))
+        for a in Audience
+    }
+    columns = {FORMAT: ["format"], LANGUAGE: ["language"], DECADE: ["decade"],
+               AUDIENCE: list(flags)}  # fmt: skip
+    wanted = [column for name in names for column in columns[name]]
+    rows = (
+        records.order_by()
+        .annotate(decade=F("year") / 10 * 10, **flags)
+        .values_list(*wanted)
+        .annotate(n=Count("id"))
+    )
+    sums: dict[str, dict[object, int]] = {name: {} for name in names}
+    for row in rows:
+        values, n = dict(zip(wanted, row[:-1], strict=True)), row[-1]
+        for name in names:
+            if name == AUDIENCE:
+                for a in Audience:
+                    if values[f"aud_{a.value}"]:
+                        sums[name][a.value] = sums[name].get(a.value, 0) + n
+            else:
+                value = values[columns[name][0]]
+                sums[name][value] = sums[name].get(value, 0) + n
+    result: dict[str, Facet] = {}
+    for name in names:
+        counts = sums[name]
+        if name == AUDIENCE:
+            result[name] = [(a.value, counts[a.value]) for a in Audience if counts.get(a.value)]
+        elif name == DECADE:
+            decades_found = sorted((int(d) for d in counts if d is not None), reverse=True)  # type: ignore[call-overload]
+            result[name] = [(str(d), counts[d]) for d in decades_found]
+        else:
+            ordered = sorted(
+                ((str(v), n) for v, n in counts.items() if v not in (None, "")),
+                key=lambda pair: (-pair[1], pair[0]),
+            )
+            result[name] = ordered
+    return result
 
 
 def grouped(records: QuerySet[Record], column: str) -> Facet:

@@ -7,7 +7,7 @@ The table ``catalog_search_document`` is made by migration 0002, with the functi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.db import OperationalError, connection, transaction
 
@@ -23,12 +23,14 @@ SIMILARITY_THRESHOLD = 0.3
 FUZZY_TIMEOUT_MS = 200
 REBUILD_BATCH = 20_000
 
+Progress = Callable[[str], object]
+
 _TSQUERY = "to_tsquery('dutch', samenbieb_unaccent(%s))"
 
 # One statement builds the documents of the given ids from the catalogue tables.
-_UPSERT = f"""
+_UPSERT = """
 WITH r AS (
-    SELECT * FROM catalog_record WHERE id = ANY(%s) AND deleted_at IS NULL
+    SELECT * FROM catalog_record WHERE {where} AND deleted_at IS NULL
 ), c AS (
     SELECT record_id, string_agg(name, ' ' ORDER BY position, id) AS names
     FROM catalog_contributor WHERE record_id IN (SELECT id FROM r) GROUP BY record_id
@@ -44,7 +46,7 @@ WITH r AS (
     SELECT record_id, string_agg(term, ' ' ORDER BY position, id) AS terms
     FROM catalog_subject WHERE record_id IN (SELECT id FROM r) GROUP BY record_id
 )
-INSERT INTO {TABLE} (record_id, document, title_key, author_keys, fuzzy_text)
+INSERT INTO catalog_search_document (record_id, document, title_key, author_keys, fuzzy_text)
 SELECT r.id,
     setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', r.title, r.subtitle))), 'A')
     || setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', c.names,
@@ -63,7 +65,20 @@ LEFT JOIN s ON s.record_id = r.id
 ON CONFLICT (record_id) DO UPDATE SET
     document = EXCLUDED.document, title_key = EXCLUDED.title_key,
     author_keys = EXCLUDED.author_keys, fuzzy_text = EXCLUDED.fuzzy_text
-"""  # noqa: S608 - only the constant table name is formatted in
+"""
+_UPSERT_IDS = _UPSERT.format(where="id = ANY(%s)")
+_UPSERT_RANGE = _UPSERT.format(where="id BETWEEN %s AND %s")
+# Loading this many documents at once goes faster without the indexes, built again after.
+BULK_THRESHOLD = 100_000
+# The indexes of migration 0002 but the primary key, to drop and build again around a bulk load.
+INDEXES = {
+    "catalog_search_document_fts": f"CREATE INDEX {{}} ON {TABLE} USING gin (document)",
+    "catalog_search_document_title": f"CREATE INDEX {{}} ON {TABLE} (title_key)",
+    "catalog_search_document_authors": f"CREATE INDEX {{}} ON {TABLE} USING gin (author_keys)",
+    "catalog_search_document_trgm": (
+        f"CREATE INDEX {{}} ON {TABLE} USING gin (fuzzy_text gin_trgm_ops)"
+    ),
+}
 
 
 def tsquery_text(terms: Sequence[Term], *, any_term: bool = False) -> str:
@@ -157,7 +172,31 @@ class PostgresBackend:
         ids = list(record_ids)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
-            cursor.execute(_UPSERT, [ids])
+            cursor.execute(_UPSERT_IDS, [ids])
+
+    def index_range(self, low: int, high: int, progress: Progress | None = None) -> None:
+        """Documents for the ids ``low``…``high``, computed by the server in slices."""
+        bulk = high - low + 1 >= BULK_THRESHOLD
+        with connection.cursor() as cursor:
+            if bulk and connection.in_atomic_block:
+                # Index builds sort in memory; the setting ends with the transaction.
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+                for name in INDEXES:
+                    cursor.execute(f"DROP INDEX IF EXISTS {name}")
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE record_id BETWEEN %s AND %s",  # noqa: S608
+                [low, high],
+            )
+            for start in range(low, high + 1, REBUILD_BATCH):
+                cursor.execute(_UPSERT_RANGE, [start, min(high, start + REBUILD_BATCH - 1)])
+                if progress:
+                    progress(f"search documents {min(high, start + REBUILD_BATCH - 1) - low + 1:,}")
+            if bulk and connection.in_atomic_block:
+                for name, create in INDEXES.items():
+                    cursor.execute(create.format(name))
+                    if progress:
+                        progress(f"index {name}")
+                cursor.execute(f"ANALYZE {TABLE}")
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:

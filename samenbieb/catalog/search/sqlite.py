@@ -7,7 +7,7 @@ and queries are stemmed the same way. Tables are made by migration 0002.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 import snowballstemmer
@@ -161,6 +161,12 @@ class SqliteBackend:
                 f"INSERT INTO {TRIGRAMS} (rowid, fuzzy_text) VALUES (%s, %s)",  # noqa: S608
                 grams,
             )
+
+    def index_range(
+        self, low: int, high: int, progress: Callable[[str], object] | None = None
+    ) -> None:
+        ids = Record.objects.filter(pk__gte=low, pk__lte=high).order_by("pk")
+        self.index(list(ids.values_list("pk", flat=True)))
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:

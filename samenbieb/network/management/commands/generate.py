@@ -28,6 +28,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=2026, help="Same seed, same network.")
         parser.add_argument(
+            "--records",
+            type=int,
+            help="Synthetic catalogue records built from the real MARC records "
+            "(default: the scale's; 'national' has 1,000,000).",
+        )
+        parser.add_argument(
+            "--items",
+            type=int,
+            help="Synthetic items (default: the scale's; 'national' 2,000,000).",
+        )
+        parser.add_argument(
             "--delete", action="store_true", help="Only delete the synthetic network."
         )
 
@@ -52,7 +63,16 @@ class Command(BaseCommand):
                 bar.update()
 
         try:
-            network = network_generate(scale=scale, seed=options["seed"], progress=progress)
+            for name in ("records", "items"):
+                if options[name] is not None and options[name] < 0:
+                    raise CommandError(f"--{name} must not be negative")
+            network = network_generate(
+                scale=scale,
+                seed=options["seed"],
+                progress=progress,
+                records=options["records"],
+                items=options["items"],
+            )
         finally:
             if bar is not None:
                 bar.close()
