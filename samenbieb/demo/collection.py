@@ -13,41 +13,21 @@ from decimal import Decimal
 from pathlib import Path
 
 from samenbieb.catalog.importer import ImportReport, import_marc_files
-from samenbieb.catalog.models import Format, Record
+from samenbieb.catalog.models import Record
 from samenbieb.holdings import services as holdings
-from samenbieb.holdings.models import ItemType
+from samenbieb.holdings.item_types import default_item_type, standard_item_types
 from samenbieb.network.models import Branch, BranchKind, Organisation, OrganisationKind
 
 DEMO_RECORDS = Path(__file__).resolve().parent.parent / "catalog" / "data" / "demo-records.mrc"
 SEED = 2026
 
-ITEM_TYPES = {
-    "book": "Boek",
-    "youth-book": "Jeugdboek",
-    "large-print": "Grote-letterboek",
-    "audiovisual": "Dvd of muziek",
-    "magazine": "Tijdschrift",
-    "game": "Spel",
-    "other": "Overig",
-}
-TYPE_OF_FORMAT = {
-    Format.LARGE_PRINT: "large-print",
-    Format.DVD: "audiovisual",
-    Format.MUSIC: "audiovisual",
-    Format.AUDIOBOOK: "audiovisual",
-    Format.MAGAZINE: "magazine",
-    Format.GAME: "game",
-}
 LENDING_KINDS = [BranchKind.MAIN, BranchKind.BRANCH, BranchKind.SERVICE_POINT]
 
 
 def collection_load() -> tuple[ImportReport, int]:
     """Import the demo records and give each library copies; returns the report and item count."""
     report = import_marc_files([DEMO_RECORDS])
-    item_types = {
-        code: ItemType.objects.get_or_create(code=code, defaults={"name": name})[0]
-        for code, name in ITEM_TYPES.items()
-    }
+    item_types = standard_item_types()
     rng = random.Random(SEED)
     libraries = list(Organisation.objects.filter(kind=OrganisationKind.LIBRARY).order_by("isil"))
     branches = {
@@ -59,6 +39,8 @@ def collection_load() -> tuple[ImportReport, int]:
     copies: list[holdings.NewItem] = []
     records = Record.objects.order_by("match_key").prefetch_related("contributors")
     for record in records:
+        youth = record.audience_max_age is not None and record.audience_max_age < 18
+        item_type = item_types[default_item_type(record.format, youth=youth)]
         for library in rng.sample(libraries, k=rng.choice((1, 1, 2, 3))):
             copies.append(
                 holdings.NewItem(
@@ -66,20 +48,12 @@ def collection_load() -> tuple[ImportReport, int]:
                     organisation=library,
                     home_branch=rng.choice(branches[library.pk]),
                     barcode=f"3{library.pk:03d}{len(copies) + 1:08d}",
-                    item_type=item_types[_item_type(record)],
+                    item_type=item_type,
                     shelf_mark=_shelf_mark(record),
                     replacement_price=Decimal(rng.choice(("14.99", "19.95", "24.50", "29.99"))),
                 )
             )
     return report, len(holdings.items_add(actor=None, items=copies))
-
-
-def _item_type(record: Record) -> str:
-    if record.format in TYPE_OF_FORMAT:
-        return TYPE_OF_FORMAT[Format(record.format)]
-    if record.audience_max_age is not None and record.audience_max_age < 18:
-        return "youth-book"
-    return "book" if record.format == Format.BOOK else "other"
 
 
 def _shelf_mark(record: Record) -> str:

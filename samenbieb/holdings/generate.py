@@ -20,29 +20,12 @@ from django.db import connection
 from django.utils import timezone
 
 from samenbieb.catalog.generate import GeneratedRecord
-from samenbieb.catalog.models import Format
 from samenbieb.core.bulk import bulk_insert
-from samenbieb.holdings.models import Item, ItemStatus, ItemType
+from samenbieb.holdings.item_types import default_item_type, standard_item_types
+from samenbieb.holdings.models import Item, ItemStatus
 
 BARCODE_PREFIX = "G"
 BATCH = 50_000
-ITEM_TYPES = {
-    "book": "Boek",
-    "youth-book": "Jeugdboek",
-    "large-print": "Grote-letterboek",
-    "audiovisual": "Dvd of muziek",
-    "magazine": "Tijdschrift",
-    "game": "Spel",
-    "other": "Overig",
-}
-TYPE_OF_FORMAT = {
-    Format.LARGE_PRINT: "large-print",
-    Format.DVD: "audiovisual",
-    Format.MUSIC: "audiovisual",
-    Format.AUDIOBOOK: "audiovisual",
-    Format.MAGAZINE: "magazine",
-    Format.GAME: "game",
-}
 STATUSES = (
     ItemStatus.AVAILABLE, ItemStatus.ON_LOAN, ItemStatus.IN_TRANSIT, ItemStatus.ON_HOLD_SHELF,
     ItemStatus.MISSING, ItemStatus.DAMAGED,
@@ -76,10 +59,7 @@ def items_generate(
     """Insert ``count`` copies of ``records`` at ``branches``; returns the count."""
     if count <= 0 or not records or not branches:
         return {}
-    types = {
-        code: ItemType.objects.get_or_create(code=code, defaults={"name": name})[0].pk
-        for code, name in ITEM_TYPES.items()
-    }
+    types = {code: item_type.pk for code, item_type in standard_item_types().items()}
     # Which titles get the copies: a heavy-tailed popularity, in record order for locality.
     weights = list(accumulate(rng.paretovariate(1.2) for _ in records))
     picks = sorted(rng.choices(range(len(records)), cum_weights=weights, k=count))
@@ -95,12 +75,7 @@ def items_generate(
             current = home
             if status == ItemStatus.IN_TRANSIT:
                 current = branches[rng.randrange(len(branches))]
-            if record.format in TYPE_OF_FORMAT:
-                item_type = TYPE_OF_FORMAT[Format(record.format)]
-            elif record.youth:
-                item_type = "youth-book"
-            else:
-                item_type = "book" if record.format == Format.BOOK else "other"
+            item_type = default_item_type(record.format, youth=record.youth)
             rows.append(
                 (
                     f"{BARCODE_PREFIX}{number:09d}", record.id, home.organisation_id, home.id,
