@@ -117,6 +117,7 @@ class ItemTypeFactory(factory.django.DjangoModelFactory):
 class ItemFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "holdings.Item"
+        skip_postgeneration_save = True
 
     barcode = factory.Sequence(lambda n: f"3000{n:08d}")
     record = factory.SubFactory(RecordFactory)
@@ -126,6 +127,14 @@ class ItemFactory(factory.django.DjangoModelFactory):
     )
     current_branch = factory.SelfAttribute("home_branch")
     item_type = factory.SubFactory(ItemTypeFactory)
+
+    @factory.post_generation
+    def search_availability(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """As the holdings services do: the search index learns where the copy is."""
+        if create:
+            from samenbieb.catalog import search
+
+            search.availability_refresh([self.record_id])
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -191,3 +191,32 @@ class DigitalResource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record} ({self.get_kind_display()})"
+
+
+class SearchFacets(models.Model):
+    """What search filters and facets read, one row per searchable record.
+
+    Only the search module writes these rows (see ``catalog/search/``). They sit beside the
+    text index — on PostgreSQL in the very table that holds the ``tsvector`` — so a search
+    never joins the records table: at one million records that join cost more than the
+    text match itself. ``available_at`` lists where a copy is on the shelf, as
+    ``|b<branch id>|…|o<organisation id>|…|``, and follows item changes through
+    :func:`samenbieb.catalog.search.availability_refresh`. The table is made by migration
+    0003 for each database, not by Django.
+    """
+
+    record_id = models.BigIntegerField(primary_key=True)
+    format = models.CharField(max_length=20)
+    language = models.CharField(max_length=3)
+    year = models.PositiveSmallIntegerField(null=True)
+    audience_min_age = models.PositiveSmallIntegerField(null=True)
+    audience_max_age = models.PositiveSmallIntegerField(null=True)
+    avi_level = models.CharField(max_length=10)
+    available_at = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "catalog_search_document"
+
+    def __str__(self) -> str:
+        return f"search facets of record {self.record_id}"

@@ -19,6 +19,7 @@ from itertools import accumulate
 from django.db import connection
 from django.utils import timezone
 
+from samenbieb.catalog import search
 from samenbieb.catalog.generate import GeneratedRecord
 from samenbieb.core.bulk import bulk_insert
 from samenbieb.holdings.item_types import default_item_type, standard_item_types
@@ -91,6 +92,10 @@ def items_generate(
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE holdings_item")
+    ids = [record.id for record in records]
+    search.availability_refresh_range(min(ids), max(ids))
+    if progress:
+        progress("availability in the search index")
     return {"items": inserted}
 
 

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Field
 from django.utils import timezone
 
+from samenbieb.catalog import search
 from samenbieb.catalog.models import Record
 from samenbieb.core.audit import audit_record
 from samenbieb.holdings import states
@@ -114,6 +115,7 @@ def item_add(
     # The barcode was checked above, with a message that respects the tenant boundary.
     item.full_clean(exclude=["barcode"])
     _save_unique(item, actor)
+    search.availability_refresh([record.pk])
     audit_record(
         actor=actor,
         event_type="holdings.item.added",
@@ -173,6 +175,7 @@ def items_add(*, actor: StaffUser | None, items: Sequence[NewItem]) -> list[Item
     for barcode in taken[:1]:
         _refuse_duplicate(actor, barcode, exclude_pk=None)
     created = Item.objects.bulk_create(rows, batch_size=500)
+    search.availability_refresh(item.record_id for item in created)
     per_organisation = Counter(item.organisation_id for item in created)
     for organisation_id, count in sorted(per_organisation.items()):
         audit_record(
@@ -212,8 +215,11 @@ def item_update(*, actor: StaffUser | None, item: Item, **changes: Any) -> Item:
             setattr(locked, name, value)
     if not changed:
         return locked
+    record_before = item.record_id
     locked.full_clean(exclude=["barcode"])
     _save_unique(locked, actor)
+    if "record" in changed:
+        search.availability_refresh([record_before, locked.record_id])
     for name in changed:
         setattr(item, name, getattr(locked, name))
     item.updated_at = locked.updated_at
@@ -257,6 +263,7 @@ def item_transition(
     item.updated_at = locked.updated_at
     if "current_branch" in update_fields:
         item.current_branch = locked.current_branch
+    search.availability_refresh([locked.record_id])
     audit_record(
         actor=actor,
         event_type=f"holdings.item.{trigger}",

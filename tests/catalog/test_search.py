@@ -12,6 +12,7 @@ from samenbieb.catalog.search import (
     SearchQuery,
     SearchResult,
     index_records,
+    isbn_lookup,
     rebuild_index,
     search,
 )
@@ -123,6 +124,23 @@ def test_isbn_in_any_form_finds_the_13_digit_isbn():
     assert find("isbn:0306406152").records == [record]
     assert find("isbn:978-0-306-40615-7").records == [record]
     assert find("9780306406157").records == [record]
+
+
+def test_isbn_lookup_finds_a_scanned_isbn_in_one_query(django_assert_num_queries):
+    record = indexed_record("Handboek", isbn="9789021466444", isbns=("9780306406157",))
+    indexed_record("Ander boek", isbn="9781234567897")
+    with django_assert_num_queries(1):
+        assert isbn_lookup("0-306-40615-2") == [record.pk]
+    assert isbn_lookup("isbn:9789021466444") == [record.pk]
+
+
+def test_isbn_lookup_leaves_withdrawn_records_and_other_searches_alone():
+    record = indexed_record("Handboek", isbn="9780306406157")
+    record.deleted_at = timezone.now()
+    record.save()
+    assert isbn_lookup("9780306406157") == []
+    assert isbn_lookup("9780306406157 handboek") is None
+    assert isbn_lookup("handboek") is None
 
 
 def test_isbn_finds_other_identifiers_of_a_record():

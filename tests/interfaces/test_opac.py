@@ -30,6 +30,19 @@ def _search(client: Client, **params) -> str:
     return response.content.decode()
 
 
+def test_a_scanned_isbn_of_one_title_opens_that_title(client: Client):
+    record = _indexed(title="Handboek", isbn="9780306406157")
+    response = client.get(reverse("portal:search"), {"q": "0-306-40615-2"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:record", args=[record.pk])
+
+
+def test_an_isbn_nobody_has_says_nothing_was_found(client: Client):
+    _indexed(title="Handboek", isbn="9780306406157")
+    page = _search(client, q="9789021466444")
+    assert "Handboek" not in page
+
+
 def test_searching_for_fietsen_finds_a_book_about_a_fiets(client: Client):
     _indexed(title="De fiets van oma")
     _indexed(title="Koken voor beginners")

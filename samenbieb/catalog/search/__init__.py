@@ -8,15 +8,20 @@ The public interface, used by the portal, the API and the importer:
 - :func:`index_range` indexes a block of ids loaded in bulk (the generator);
 - :func:`rebuild_index` rebuilds the whole index (after bulk loads).
 
-Availability filters are answered from the items table at query time, so item status
-changes need no reindexing.
+- :func:`availability_refresh` follows item changes (where a copy is on the shelf), which
+  the holdings services call in the same transaction as the change.
+
+Filters and facets read only the search index's own rows (:class:`SearchFacets`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from samenbieb.catalog.queries import record_ids_by_isbn
+from samenbieb.catalog.search import availability
 from samenbieb.catalog.search.engine import backend, search
+from samenbieb.catalog.search.parse import parse
 from samenbieb.catalog.search.types import (
     Audience,
     Availability,
@@ -35,8 +40,11 @@ __all__ = [
     "Scope",
     "SearchQuery",
     "SearchResult",
+    "availability_refresh",
+    "availability_refresh_range",
     "index_range",
     "index_records",
+    "isbn_lookup",
     "rebuild_index",
     "search",
 ]
@@ -59,6 +67,29 @@ def index_range(low: int, high: int, *, progress: Callable[[str], object] | None
         backend().index_range(low, high, progress)
 
 
+def availability_refresh(record_ids: Iterable[int]) -> None:
+    """Where these records have a copy on the shelf, after their items changed."""
+    ids = sorted(set(record_ids))
+    if ids:
+        availability.refresh(ids)
+
+
+def availability_refresh_range(low: int, high: int) -> None:
+    """The same for every record with an id from ``low`` to ``high`` (after a bulk load)."""
+    if low <= high:
+        availability.refresh_range(low, high)
+
+
 def rebuild_index() -> None:
     """Build every search document anew (after a bulk load); run it in a transaction."""
     backend().rebuild()
+
+
+def isbn_lookup(text: str) -> list[int] | None:
+    """For a search text made of ISBNs only (typed or scanned): the records carrying them,
+    in one query. ``None`` when the text asks anything else, so a full search is due.
+    """
+    parsed = parse(text)
+    if not parsed.isbns or parsed.include or parsed.exclude:
+        return None
+    return record_ids_by_isbn(parsed.isbns)

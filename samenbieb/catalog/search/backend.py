@@ -16,6 +16,10 @@ class Backend(Protocol):
         """SELECT of the ids of records matching all ``terms`` (or any, for exclusions)."""
         ...
 
+    def condition(self, terms: Sequence[Term], *, any_term: bool = False) -> Sql:
+        """A condition on a ``catalog_search_document`` row: it matches ``terms``."""
+        ...
+
     def id_list(self, ids: Sequence[int]) -> Sql:
         """SELECT of the given ids, as one parameter however many there are."""
         ...

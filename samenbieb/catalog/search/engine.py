@@ -14,10 +14,11 @@ import math
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet
 from django.db.models.expressions import RawSQL
 
-from samenbieb.catalog.models import Identifier, IdentifierKind, Record
+from samenbieb.catalog.models import Record, SearchFacets
+from samenbieb.catalog.queries import record_ids_by_isbn
 from samenbieb.catalog.search import filters, fuzzy
 from samenbieb.catalog.search.backend import Backend, Sql
 from samenbieb.catalog.search.parse import ParsedQuery, parse
@@ -44,29 +45,29 @@ def backend() -> Backend:
     return SqliteBackend()
 
 
-def _sql(records: QuerySet[Record, Any]) -> Sql:
-    """The SELECT of ``records``' ids (slice it before, if at all)."""
-    ids = records if records.query.is_sliced else records.order_by().values("id")
+def _sql(rows: QuerySet[SearchFacets, Any]) -> Sql:
+    """The SELECT of ``rows``' record ids (slice it before, if at all)."""
+    ids = rows if rows.query.is_sliced else rows.order_by().values("record_id")
     sql, params = ids.query.sql_with_params()
     return sql, list(params)
 
 
-def _text_matches(parsed: ParsedQuery, engine: Backend) -> QuerySet[Record]:
-    records = Record.objects.filter(deleted_at__isnull=True)
+def _condition(sql: Sql) -> RawSQL:
+    return RawSQL(*sql, output_field=BooleanField())  # noqa: S611
+
+
+def _text_matches(parsed: ParsedQuery, engine: Backend) -> QuerySet[SearchFacets]:
+    """The search rows matching the text: only searchable (not withdrawn) records have one."""
+    rows = SearchFacets.objects.all()
     if parsed.empty:
-        return records.none()
+        return rows.none()
     if parsed.isbns:
-        # Two index lookups beat one OR across two tables.
-        by_isbn = Record.objects.filter(isbn__in=parsed.isbns).values_list("id", flat=True)
-        by_identifier = Identifier.objects.filter(kind=IdentifierKind.ISBN, value__in=parsed.isbns)
-        ids = {*by_isbn, *by_identifier.values_list("record_id", flat=True)}
-        records = records.filter(id__in=sorted(ids))
+        rows = rows.filter(record_id__in=record_ids_by_isbn(parsed.isbns))
     if parsed.include:
-        records = records.filter(id__in=RawSQL(*engine.matching(parsed.include)))  # noqa: S611
+        rows = rows.filter(_condition(engine.condition(parsed.include)))
     if parsed.exclude:
-        excluded = RawSQL(*engine.matching(parsed.exclude, any_term=True))  # noqa: S611
-        records = records.exclude(id__in=excluded)
-    return records
+        rows = rows.exclude(_condition(engine.condition(parsed.exclude, any_term=True)))
+    return rows
 
 
 def _similar(parsed: ParsedQuery, engine: Backend) -> list[int]:
@@ -74,34 +75,37 @@ def _similar(parsed: ParsedQuery, engine: Backend) -> list[int]:
     words = fuzzy.words_to_fix([w for term in parsed.include for w in term.words])
     if not words or parsed.isbns:
         return []
-    within = Record.objects.filter(deleted_at__isnull=True)
+    within = SearchFacets.objects.all()
     if parsed.exclude:
-        excluded = RawSQL(*engine.matching(parsed.exclude, any_term=True))  # noqa: S611
-        within = within.exclude(id__in=excluded)
+        within = within.exclude(_condition(engine.condition(parsed.exclude, any_term=True)))
     candidates = engine.similar(words, _sql(within), FUZZY_CANDIDATES)
     return fuzzy.best_matches(words, candidates, FUZZY_LIMIT)
 
 
-def _first_ids(records: QuerySet[Record]) -> list[int]:
+def _first_ids(rows: QuerySet[SearchFacets]) -> list[int]:
     """Up to CAP + 1 matching ids, fetched once and reused for the count, rank and facets."""
-    return list(records.order_by().values_list("id", flat=True)[: CAP + 1])
+    return list(rows.order_by().values_list("record_id", flat=True)[: CAP + 1])
+
+
+def _among(engine: Backend, ids: list[int]) -> QuerySet[SearchFacets]:
+    return SearchFacets.objects.filter(record_id__in=RawSQL(*engine.id_list(ids)))  # noqa: S611
 
 
 def _facets(
-    engine: Backend, text: QuerySet[Record], query: SearchQuery, found: list[int]
+    engine: Backend, text: QuerySet[SearchFacets], query: SearchQuery, found: list[int]
 ) -> tuple[dict[str, Facet], bool]:
     """Each facet counts the matches under every filter but its own."""
     exact = len(found) <= FACET_CAP
-    in_found = Record.objects.filter(id__in=RawSQL(*engine.id_list(found[:FACET_CAP])))  # noqa: S611
+    in_found = _among(engine, found[:FACET_CAP])
     active = filters.active(query)
 
-    def over(name: str) -> QuerySet[Record]:
+    def over(name: str) -> QuerySet[SearchFacets]:
         nonlocal exact
         if name not in active:
             return in_found
         own = _first_ids(filters.apply(text, query, skip=name))
         exact = exact and len(own) <= FACET_CAP
-        return Record.objects.filter(id__in=RawSQL(*engine.id_list(own[:FACET_CAP])))  # noqa: S611
+        return _among(engine, own[:FACET_CAP])
 
     # The record facets of the shared match set come from one grouped query; a facet
     # whose own filter is set counts its own set, as before.
@@ -120,19 +124,20 @@ def _facets(
 def _page_ids(
     parsed: ParsedQuery,
     engine: Backend,
-    matched: QuerySet[Record],
+    matched: QuerySet[SearchFacets],
     found: list[int],
     offset: int,
     limit: int,
 ) -> list[int]:
     if not parsed.include:
-        return list(matched.order_by("-id").values_list("id", flat=True)[offset : offset + limit])
+        newest = matched.order_by("-record_id").values_list("record_id", flat=True)
+        return list(newest[offset : offset + limit])
     candidates = found[:RANK_CAP]
     exact = engine.exact(parsed)
     if len(found) > RANK_CAP and exact is not None:
         # Exact title and author matches always compete, even beyond the ranked sample.
-        also = matched.filter(id__in=RawSQL(*exact))  # noqa: S611
-        candidates += list(also.values_list("id", flat=True)[:RANK_CAP])
+        also = matched.filter(record_id__in=RawSQL(*exact))  # noqa: S611
+        candidates += list(also.values_list("record_id", flat=True)[:RANK_CAP])
     return engine.ranked(parsed, engine.id_list(candidates), limit, offset)
 
 
@@ -147,8 +152,8 @@ def search(query: SearchQuery) -> SearchResult:
     # Without filters, no match means no text match: skip a costly EXISTS at 1M records.
     if not found and parsed.include and (not filters.active(query) or not text.exists()):
         similar = _similar(parsed, engine)
-        text = Record.objects.filter(id__in=similar)
-        kept = set(filters.apply(text, query).values_list("id", flat=True))
+        text = SearchFacets.objects.filter(record_id__in=similar)
+        kept = set(filters.apply(text, query).values_list("record_id", flat=True))
         found = [i for i in similar if i in kept]
         ids = found[offset : offset + query.per_page]
     else:

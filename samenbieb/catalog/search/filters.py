@@ -1,10 +1,16 @@
-"""Filters and facets on the record table, the same on both databases (the ORM's part)."""
+"""Filters and facets on the search rows (:class:`SearchFacets`), the same on both databases.
+
+They read only the search index's own table, never the records or items tables: the
+facet columns and ``available_at`` are copied there when a record is indexed and when
+its items change (:mod:`.availability`).
+"""
 
 from __future__ import annotations
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
-from samenbieb.catalog.models import Record
+from samenbieb.catalog.models import SearchFacets
+from samenbieb.catalog.search import availability as shelf
 from samenbieb.catalog.search.types import (
     AUDIENCE_AGES,
     Audience,
@@ -13,7 +19,6 @@ from samenbieb.catalog.search.types import (
     Scope,
     SearchQuery,
 )
-from samenbieb.holdings.models import Item, ItemStatus
 from samenbieb.network.models import Branch
 
 # Facet names; each facet counts over the matches with every filter except its own.
@@ -27,12 +32,11 @@ RECORD_FACETS = (FORMAT, LANGUAGE, AUDIENCE, DECADE)
 
 
 def available_q(where: Availability) -> Q:
-    items = Item.objects.filter(record=OuterRef("pk"), status=ItemStatus.AVAILABLE)
     if where.scope == Scope.BRANCH and where.id is not None:
-        items = items.filter(current_branch_id=where.id)
-    elif where.scope == Scope.ORGANISATION and where.id is not None:
-        items = items.filter(current_branch__organisation_id=where.id)
-    return Q(Exists(items))
+        return Q(available_at__contains=shelf.token(branch_id=where.id))
+    if where.scope == Scope.ORGANISATION and where.id is not None:
+        return Q(available_at__contains=shelf.token(organisation_id=where.id))
+    return ~Q(available_at="")
 
 
 def audience_q(audience: Audience) -> Q:
@@ -53,7 +57,9 @@ def audience_q(audience: Audience) -> Q:
     return q
 
 
-def apply(records: QuerySet[Record], query: SearchQuery, *, skip: str = "") -> QuerySet[Record]:
+def apply(
+    records: QuerySet[SearchFacets], query: SearchQuery, *, skip: str = ""
+) -> QuerySet[SearchFacets]:
     """``records`` narrowed by the query's filters, leaving out the one named ``skip``."""
     if query.formats and skip != FORMAT:
         records = records.filter(format__in=query.formats)
@@ -85,7 +91,7 @@ def active(query: SearchQuery) -> set[str]:
     return {name for name, value in chosen.items() if value}
 
 
-def record_facets(records: QuerySet[Record], names: list[str]) -> dict[str, Facet]:
+def record_facets(records: QuerySet[SearchFacets], names: list[str]) -> dict[str, Facet]:
     """The facets ``names`` (of :data:`RECORD_FACETS`) over ``records``, in one query.
 
     The rows are grouped by every facet's value at once (a few hundred groups at most),
@@ -103,7 +109,7 @@ def record_facets(records: QuerySet[Record], names: list[str]) -> dict[str, Face
         records.order_by()
         .annotate(decade=F("year") / 10 * 10, **flags)
         .values_list(*wanted)
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
     )
     sums: dict[str, dict[object, int]] = {name: {} for name in names}
     for row in rows:
@@ -133,31 +139,31 @@ def record_facets(records: QuerySet[Record], names: list[str]) -> dict[str, Face
     return result
 
 
-def grouped(records: QuerySet[Record], column: str) -> Facet:
-    rows = records.order_by().values_list(column).annotate(n=Count("id")).order_by("-n", column)
+def grouped(records: QuerySet[SearchFacets], column: str) -> Facet:
+    rows = records.order_by().values_list(column).annotate(n=Count("pk")).order_by("-n", column)
     return [(str(value), n) for value, n in rows if value not in (None, "")]
 
 
-def decades(records: QuerySet[Record]) -> Facet:
+def decades(records: QuerySet[SearchFacets]) -> Facet:
     rows = (
         records.order_by()
         .filter(year__isnull=False)
         .annotate(decade=F("year") / 10 * 10)
         .values_list("decade")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("pk"))
         .order_by("-decade")
     )
     return [(str(decade), n) for decade, n in rows]
 
 
-def audiences(records: QuerySet[Record]) -> Facet:
+def audiences(records: QuerySet[SearchFacets]) -> Facet:
     counts = records.order_by().aggregate(
-        **{a.value: Count("id", filter=audience_q(a)) for a in Audience}
+        **{a.value: Count("pk", filter=audience_q(a)) for a in Audience}
     )
     return [(a.value, counts[a.value]) for a in Audience if counts[a.value]]
 
 
-def availability(records: QuerySet[Record], near: Availability | None) -> Facet:
+def availability(records: QuerySet[SearchFacets], near: Availability | None) -> Facet:
     """Matches with a copy on the shelf anywhere, and in the searcher's library and branch."""
     places = [Availability.anywhere()]
     if near is not None and near.scope == Scope.BRANCH and near.id is not None:
@@ -168,6 +174,6 @@ def availability(records: QuerySet[Record], near: Availability | None) -> Facet:
     elif near is not None and near.scope == Scope.ORGANISATION:
         places.append(near)
     counts = records.order_by().aggregate(
-        **{p.scope.value: Count("id", filter=available_q(p)) for p in places}
+        **{p.scope.value: Count("pk", filter=available_q(p)) for p in places}
     )
     return [(p.scope.value, counts[p.scope.value]) for p in places]

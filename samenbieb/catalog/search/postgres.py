@@ -45,8 +45,15 @@ WITH r AS (
 ), s AS (
     SELECT record_id, string_agg(term, ' ' ORDER BY position, id) AS terms
     FROM catalog_subject WHERE record_id IN (SELECT id FROM r) GROUP BY record_id
+), a AS (
+    SELECT i.record_id,
+        '|' || string_agg(DISTINCT 'b' || i.current_branch_id, '|') || '|'
+        || string_agg(DISTINCT 'o' || b.organisation_id, '|') || '|' AS places
+    FROM holdings_item i JOIN network_branch b ON b.id = i.current_branch_id
+    WHERE i.record_id IN (SELECT id FROM r) AND i.status = 'available' GROUP BY i.record_id
 )
-INSERT INTO catalog_search_document (record_id, document, title_key, author_keys, fuzzy_text)
+INSERT INTO catalog_search_document (record_id, document, title_key, author_keys, fuzzy_text,
+    format, language, year, audience_min_age, audience_max_age, avi_level, available_at)
 SELECT r.id,
     setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', r.title, r.subtitle))), 'A')
     || setweight(to_tsvector('dutch', samenbieb_unaccent(concat_ws(' ', c.names,
@@ -57,14 +64,20 @@ SELECT r.id,
         r.edition))), 'D'),
     samenbieb_search_key(r.title),
     coalesce(k.keys, '{{}}'),
-    samenbieb_search_key(concat_ws(' ', r.title, r.subtitle, c.names))
+    samenbieb_search_key(concat_ws(' ', r.title, r.subtitle, c.names)),
+    r.format, r.language, r.year, r.audience_min_age, r.audience_max_age, r.avi_level,
+    coalesce(a.places, '')
 FROM r
 LEFT JOIN c ON c.record_id = r.id
 LEFT JOIN k ON k.record_id = r.id
 LEFT JOIN s ON s.record_id = r.id
+LEFT JOIN a ON a.record_id = r.id
 ON CONFLICT (record_id) DO UPDATE SET
     document = EXCLUDED.document, title_key = EXCLUDED.title_key,
-    author_keys = EXCLUDED.author_keys, fuzzy_text = EXCLUDED.fuzzy_text
+    author_keys = EXCLUDED.author_keys, fuzzy_text = EXCLUDED.fuzzy_text,
+    format = EXCLUDED.format, language = EXCLUDED.language, year = EXCLUDED.year,
+    audience_min_age = EXCLUDED.audience_min_age, audience_max_age = EXCLUDED.audience_max_age,
+    avi_level = EXCLUDED.avi_level, available_at = EXCLUDED.available_at
 """
 _UPSERT_IDS = _UPSERT.format(where="id = ANY(%s)")
 _UPSERT_RANGE = _UPSERT.format(where="id BETWEEN %s AND %s")
@@ -102,6 +115,9 @@ class PostgresBackend:
             f"SELECT record_id FROM {TABLE} WHERE document @@ {_TSQUERY}",  # noqa: S608
             [tsquery_text(terms, any_term=any_term)],
         )
+
+    def condition(self, terms: Sequence[Term], *, any_term: bool = False) -> Sql:
+        return f"document @@ {_TSQUERY}", [tsquery_text(terms, any_term=any_term)]
 
     def id_list(self, ids: Sequence[int]) -> Sql:
         return "SELECT unnest(%s::bigint[])", [list(ids)]

@@ -14,12 +14,15 @@ import snowballstemmer
 from django.db import connection
 
 from samenbieb.catalog.models import Record
+from samenbieb.catalog.search import availability
 from samenbieb.catalog.search import text as t
 from samenbieb.catalog.search.backend import Sql
 from samenbieb.catalog.search.parse import Field, ParsedQuery, Term
 
 TABLE = "catalog_search_fts"
 TRIGRAMS = "catalog_search_trigram"
+# Filter and facet columns (the unmanaged model SearchFacets), beside the FTS5 tables.
+FACETS = "catalog_search_document"
 COLUMNS = {Field.TITLE: "title", Field.AUTHOR: "contributors", Field.SUBJECT: "subjects"}
 # bm25 weights of title, contributors, subjects, other (as the PostgreSQL weights A–D).
 RANK = f"bm25({TABLE}, 10.0, 5.0, 2.0, 1.0)"
@@ -72,6 +75,10 @@ class SqliteBackend:
             f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
             [match_text(terms, any_term=any_term)],
         )
+
+    def condition(self, terms: Sequence[Term], *, any_term: bool = False) -> Sql:
+        sql, params = self.matching(terms, any_term=any_term)
+        return f'"catalog_search_document"."record_id" IN ({sql})', params
 
     def id_list(self, ids: Sequence[int]) -> Sql:
         return "SELECT value FROM json_each(%s)", [json.dumps(list(ids))]
@@ -132,8 +139,13 @@ class SqliteBackend:
             .prefetch_related("contributors", "subjects")
             .order_by()
         )
-        rows, grams = [], []
+        rows, grams, facets = [], [], []
+        shelf = availability.on_shelf(ids)
         for r in records:
+            facets.append(
+                (r.pk, r.format, r.language, r.year, r.audience_min_age, r.audience_max_age,
+                 r.avi_level, shelf.get(r.pk, ""))
+            )  # fmt: skip
             names = [c.name for c in sorted(r.contributors.all(), key=lambda c: (c.position, c.pk))]
             terms = [s.term for s in sorted(r.subjects.all(), key=lambda s: (s.position, s.pk))]
             rows.append(
@@ -152,6 +164,13 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             for table in (TABLE, TRIGRAMS):
                 cursor.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", ids)  # noqa: S608
+            cursor.execute(f"DELETE FROM {FACETS} WHERE record_id IN ({marks})", ids)  # noqa: S608
+            cursor.executemany(
+                f"INSERT INTO {FACETS} (record_id, format, language, year,"  # noqa: S608
+                " audience_min_age, audience_max_age, avi_level, available_at)"
+                " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+                facets,
+            )
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, title, contributors, subjects, other,"  # noqa: S608
                 " title_key, author_keys) VALUES (%s, %s, %s, %s, %s, %s, %s)",
@@ -172,5 +191,6 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
             cursor.execute(f"DELETE FROM {TRIGRAMS}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {FACETS}")  # noqa: S608
         ids = Record.objects.filter(deleted_at__isnull=True).order_by("pk")
         self.index(list(ids.values_list("pk", flat=True)))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -51,7 +51,13 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, branches=queries.public_branch_choices())
     result = None
     if form.is_bound and form.is_valid() and _asks_something(form):
-        result = search.search(form.to_query())
+        query = form.to_query()
+        if query.page == 1 and not _filters_chosen(form):
+            # A scanned or typed ISBN of one title goes straight to that title.
+            found = search.isbn_lookup(query.text)
+            if found is not None and len(found) == 1:
+                return redirect("portal:record", pk=found[0])
+        result = search.search(query)
     paging = request.GET.copy()
     for key in list(paging):
         if key not in PAGED:
@@ -88,8 +94,12 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _asks_something(form: SearchForm) -> bool:
+    return bool(form.cleaned_data.get("q")) or _filters_chosen(form)
+
+
+def _filters_chosen(form: SearchForm) -> bool:
     data = form.cleaned_data
-    return any(data.get(name) for name in ("q", "formaat", "taal", "doelgroep", "van", "tot"))
+    return any(data.get(name) for name in ("formaat", "taal", "doelgroep", "van", "tot"))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,83 @@
+"""Where a record has a copy on the shelf, kept on its search row for filters and facets.
+
+Availability changes far more often than records (every loan and return), so it has its
+own refresh: one small update per changed record, called by the holdings services in the
+same transaction as the item change. Bulk loads refresh a whole id range in one statement.
+
+The value is ``|b<branch id>|…|o<organisation id>|…|`` (tokens sorted as text) or ``""``:
+a copy is "in my library" when it is on the shelf at a branch of that organisation, as in
+the portal's "beschikbaar in mijn bibliotheek".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+
+from samenbieb.catalog.models import SearchFacets
+from samenbieb.holdings.models import Item, ItemStatus
+
+# PostgreSQL: the places of every record in a range, computed by the server.
+_RANGE_SQL = """
+UPDATE catalog_search_document d SET available_at = coalesce((
+    SELECT '|' || string_agg(DISTINCT 'b' || i.current_branch_id, '|') || '|'
+        || string_agg(DISTINCT 'o' || b.organisation_id, '|') || '|'
+    FROM holdings_item i JOIN network_branch b ON b.id = i.current_branch_id
+    WHERE i.record_id = d.record_id AND i.status = 'available'
+), '')
+WHERE d.record_id BETWEEN %s AND %s
+"""
+RANGE_SLICE = 100_000
+
+
+def places(pairs: Iterable[tuple[int, int]]) -> str:
+    """The stored value for (branch id, organisation id) pairs of copies on the shelf."""
+    pairs = list(pairs)
+    if not pairs:
+        return ""
+    tokens = sorted({f"b{branch}" for branch, _org in pairs}) + sorted(
+        {f"o{org}" for _branch, org in pairs}
+    )
+    return "|" + "|".join(tokens) + "|"
+
+
+def token(*, branch_id: int | None = None, organisation_id: int | None = None) -> str:
+    """What ``available_at`` contains when a copy is on the shelf at that branch or library."""
+    return f"|b{branch_id}|" if branch_id is not None else f"|o{organisation_id}|"
+
+
+def on_shelf(record_ids: Iterable[int]) -> dict[int, str]:
+    """The stored value for each of ``record_ids`` (``""`` when no copy is on the shelf)."""
+    ids = sorted(set(record_ids))
+    pairs: dict[int, list[tuple[int, int]]] = {pk: [] for pk in ids}
+    rows = (
+        Item.objects.filter(record_id__in=ids, status=ItemStatus.AVAILABLE)
+        .order_by()
+        .values_list("record_id", "current_branch_id", "current_branch__organisation_id")
+        .distinct()
+    )
+    for record_id, branch_id, organisation_id in rows:
+        pairs[record_id].append((branch_id, organisation_id))
+    return {pk: places(found) for pk, found in pairs.items()}
+
+
+def refresh(record_ids: Iterable[int]) -> None:
+    """Bring ``available_at`` up to date for these records (after item changes)."""
+    for record_id, value in on_shelf(record_ids).items():
+        rows = SearchFacets.objects.filter(record_id=record_id).exclude(available_at=value)
+        rows.update(available_at=value)
+
+
+def refresh_range(low: int, high: int) -> None:
+    """Bring ``available_at`` up to date for the records ``low``…``high`` (a bulk load)."""
+    if connection.vendor != "postgresql":
+        ids = SearchFacets.objects.filter(record_id__gte=low, record_id__lte=high)
+        for_ids = list(ids.values_list("record_id", flat=True))
+        for start in range(0, len(for_ids), 500):
+            refresh(for_ids[start : start + 500])
+        return
+    with connection.cursor() as cursor:
+        for start in range(low, high + 1, RANGE_SLICE):
+            end = min(high, start + RANGE_SLICE - 1)
+            cursor.execute(_RANGE_SQL, [start, end])
