@@ -113,7 +113,7 @@ def staff_otp_required(env: Environment) -> bool:
     ``off`` exists for local development without an authenticator app; it is refused
     together with SAMENBIEB_HTTPS, which marks a real deployment.
     """
-    value = env.text("SAMENBIEB_STAFF_OTP", "required").lower()
+    value = env.text("SAMENBIEB_STAFF_OTP", "").lower() or "required"
     if value not in STAFF_OTP_CHOICES:
         raise ConfigError("SAMENBIEB_STAFF_OTP", f"expected required or off, got {value!r}")
     if value == "off" and env.flag("SAMENBIEB_HTTPS", False):
