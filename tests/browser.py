@@ -120,3 +120,13 @@ def browser_page(chromium: Any) -> Iterator[AuditedPage]:
 def demo_network(transactional_db: None) -> None:
     """A fresh demo network, as `make run` builds it."""
     call_command("demo", "--quiet")
+
+
+def staff_code(username: str) -> str:
+    """What the authenticator app of a staff member shows now: a real TOTP code from the
+    key of their linked device (the demo links one to each of its staff accounts)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import totp_code
+
+    return totp_code(TOTPDevice.objects.get(user__username=username, confirmed=True))

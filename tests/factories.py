@@ -202,3 +202,49 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     kind = "membership_fee"
     amount = "49.50"
     description = "Contributie"
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A staff member's linked (confirmed) authenticator app, with a random key."""
+
+    class Meta:
+        model = "otp_totp.TOTPDevice"
+
+    user = factory.SubFactory(StaffUserFactory)
+    name = "Authenticator app"
+    confirmed = True
+
+
+def totp_code(device, *, steps_ahead: int = 0) -> str:
+    """The code the app of ``device`` shows now (or ``steps_ahead`` time steps later)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    clock = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    clock.time = time.time() + steps_ahead * device.step
+    return f"{clock.token():0{device.digits}d}"
+
+
+def staff_login(client, user, device=None):
+    """Log ``user`` in on a test client with both factors, in the state our login leaves.
+
+    Django's ``login`` (``force_login``), then django-otp's ``login`` with a confirmed
+    device of the user (one is linked if there is none): exactly the session that the
+    desk login makes after a right password and code. Returns the device.
+    """
+    import django_otp
+    from django.http import HttpRequest
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if device is None:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDeviceFactory(user=user)
+    client.force_login(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    django_otp.login(request, device)
+    request.session.save()
+    return device

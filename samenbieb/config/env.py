@@ -104,6 +104,25 @@ def secret_key(env: Environment, folder: Path) -> str:
     return key
 
 
+STAFF_OTP_CHOICES = ("required", "off")
+
+
+def staff_otp_required(env: Environment) -> bool:
+    """Whether staff need a TOTP second factor (SAMENBIEB_STAFF_OTP, ``required`` by default).
+
+    ``off`` exists for local development without an authenticator app; it is refused
+    together with SAMENBIEB_HTTPS, which marks a real deployment.
+    """
+    value = env.text("SAMENBIEB_STAFF_OTP", "").lower() or "required"
+    if value not in STAFF_OTP_CHOICES:
+        raise ConfigError("SAMENBIEB_STAFF_OTP", f"expected required or off, got {value!r}")
+    if value == "off" and env.flag("SAMENBIEB_HTTPS", False):
+        raise ConfigError(
+            "SAMENBIEB_STAFF_OTP", "off is for local development and not allowed with HTTPS"
+        )
+    return value == "required"
+
+
 def database(env: Environment, folder: Path) -> dict[str, Any]:
     """Django's DATABASES['default'] from DATABASE_URL, or the embedded SQLite file."""
     url = env.text("DATABASE_URL", "")

@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "samenbieb.core",
     "samenbieb.network",
     "samenbieb.catalog",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "samenbieb.network.second_factor.StaffSecondFactorMiddleware",
     "samenbieb.members.middleware.MemberMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -178,6 +182,13 @@ MEMBER_VERIFY_TIMEOUT_SECONDS = ENV.integer(
     "SAMENBIEB_VERIFY_TIMEOUT_SECONDS", 3 * 24 * 3600, minimum=600
 )
 MEMBER_RESET_TIMEOUT_SECONDS = ENV.integer("SAMENBIEB_RESET_TIMEOUT_SECONDS", 3600, minimum=300)
+
+# Staff second factor (docs/decisions/0011): a confirmed TOTP device, checked at every login
+# at the desk and the admin. Wrong codes back off exponentially: 1, 2, 4, 8 … seconds times
+# the factor, counted per device.
+STAFF_OTP_REQUIRED = environment.staff_otp_required(ENV)
+OTP_TOTP_ISSUER = "Samenbieb"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.

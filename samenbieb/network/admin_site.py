@@ -2,22 +2,27 @@
 
 Django's model permissions are not used: what a staff member may see and change comes
 from their roles through :mod:`samenbieb.network.tenancy`, the same as in every door.
+Staff log in once, at the desk's login with its second factor (docs/decisions/0011); the
+admin has no login form of its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.exceptions import ValidationError
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.forms import ModelChoiceField
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from samenbieb.core.audit import audit_record
-from samenbieb.network import tenancy
+from samenbieb.network import second_factor, tenancy
 from samenbieb.network.models import Branch, Organisation, StaffUser
 from samenbieb.network.roles import Capability
 
@@ -29,26 +34,30 @@ def may_use_admin(user: Any) -> bool:
     return user.is_superuser or not tenancy.staff_scope(user, Capability.NETWORK_VIEW).is_empty
 
 
-class RoleBasedAdminLoginForm(AdminAuthenticationForm):
-    """Django's admin login asks for ``is_staff``; here roles decide, as everywhere else."""
-
-    def confirm_login_allowed(self, user: Any) -> None:
-        if not may_use_admin(user):
-            raise ValidationError(
-                self.error_messages["invalid_login"],
-                code="invalid_login",
-                params={"username": self.username_field.verbose_name},
-            )
-
-
 class SamenbiebAdminSite(admin.AdminSite):
-    login_form = RoleBasedAdminLoginForm
     site_header = _("Samenbieb network administration")
     site_title = _("Samenbieb administration")
     index_title = _("Network configuration")
 
     def has_permission(self, request: HttpRequest) -> bool:
-        return may_use_admin(request.user)
+        # The middleware already treats an unverified session as anonymous; asked again
+        # here so the admin stays closed even if that middleware were left out.
+        return second_factor.session_verified(request.user) and may_use_admin(request.user)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Send people to the one staff login (password and code), then back here."""
+        target = request.GET.get(REDIRECT_FIELD_NAME, "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = reverse("admin:index", current_app=self.name)
+        if second_factor.session_verified(request.user):
+            if not may_use_admin(request.user):
+                # Logged in, but without a role here: going back to the login would loop.
+                raise PermissionDenied
+            return HttpResponseRedirect(target)
+        query = urlencode({REDIRECT_FIELD_NAME: target})
+        return HttpResponseRedirect(f"{reverse('desk:login')}?{query}")
 
 
 admin_site = SamenbiebAdminSite(name="admin")

@@ -17,6 +17,7 @@ from tests.factories import (
     OrganisationFactory,
     RecordFactory,
     StaffRoleFactory,
+    staff_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def branch():
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from samenbieb.holdings.models import Item, ItemStatus, ItemType
 from samenbieb.network.models import Branch
+from tests.browser import staff_code
 from tests.factories import RecordFactory
 
 pytestmark = [pytest.mark.browser]
@@ -32,6 +33,8 @@ def test_an_administrator_adds_an_item_by_scanning_and_finds_it_by_scanning(
     page.keyboard.type("beheerder")
     page.keyboard.press("Tab")
     page.keyboard.type("samenbieb-demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type(staff_code("beheerder"))
     browser_page.follow(lambda: page.keyboard.press("Enter"))
     assert "/balie/exemplaren/nieuw/" in page.url
 

@@ -20,6 +20,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     StaffRoleFactory,
+    staff_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def plans(library):
 
 def _client(user) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from samenbieb.demo.members import members_load
 from samenbieb.members.models import CardStatus, Person
+from tests.browser import staff_code
 
 pytestmark = [pytest.mark.browser]
 
@@ -28,6 +29,8 @@ def test_a_desk_employee_registers_a_new_adult_member_by_keyboard(
     page.keyboard.type("balie")
     page.keyboard.press("Tab")
     page.keyboard.type("samenbieb-demo")
+    page.keyboard.press("Tab")
+    page.keyboard.type(staff_code("balie"))
     browser_page.follow(lambda: page.keyboard.press("Enter"))
     assert "/balie/leden/nieuw/" in page.url
 

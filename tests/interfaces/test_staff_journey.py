@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from samenbieb.network.models import Branch
+from tests.browser import staff_code
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,6 +26,12 @@ def test_desk_employee_logs_in_by_keyboard_and_sees_only_their_own_branches(
     page.keyboard.press("Tab")
     assert page.get_by_label("Wachtwoord").evaluate("element => element === document.activeElement")
     page.keyboard.type("samenbieb-demo")
+    # Then the code from the authenticator app, on the same form: one Enter logs in.
+    page.keyboard.press("Tab")
+    assert page.locator("input[name=code]").evaluate(
+        "element => element === document.activeElement"
+    )
+    page.keyboard.type(staff_code("balie"))
     browser_page.screenshot("desk-login")
     browser_page.follow(lambda: page.keyboard.press("Enter"))
 

@@ -12,6 +12,7 @@ from tests.factories import (
     OpeningHoursFactory,
     OrganisationFactory,
     StaffRoleFactory,
+    staff_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_every_page_carries_strict_security_headers(client: Client):
 
 def test_pages_behind_a_login_are_never_cached(client: Client):
     organisation = OrganisationFactory()
-    client.force_login(StaffRoleFactory(organisation=organisation).user)
+    staff_login(client, StaffRoleFactory(organisation=organisation).user)
     assert client.get(reverse("desk:home"))["Cache-Control"] == "no-store"
 
 
@@ -55,7 +56,9 @@ def test_logging_in_checks_the_password_with_argon2(client: Client, password: st
     user = StaffUserFactory(password=password)
     assert user.password.startswith("argon2$argon2id$")
     response = client.post(reverse("desk:login"), {"username": user.username, "password": password})
+    # The password is right: on to the second factor (this account links its app first).
     assert response.status_code == 302
+    assert response["Location"] == reverse("desk:login_enrol")
 
 
 def test_the_login_form_is_protected_against_cross_site_requests():
@@ -78,7 +81,7 @@ def test_the_desk_home_takes_the_same_number_of_queries_for_many_branches(
     user = StaffRoleFactory(organisation=organisation, role=Role.DESK).user
     for _ in range(30):
         OpeningHoursFactory(branch=BranchFactory(organisation=organisation))
-    client.force_login(user)
+    staff_login(client, user)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("desk:home"))
     assert response.content.decode().count("<tr>") == 31  # header row + 30 branches

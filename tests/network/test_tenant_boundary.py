@@ -46,6 +46,7 @@ from tests.factories import (
     OrganisationFactory,
     PersonFactory,
     StaffRoleFactory,
+    staff_login,
 )
 
 
@@ -119,7 +120,7 @@ def world(db) -> World:
 
 def _client(user: StaffUser) -> Client:
     client = Client()
-    client.force_login(user)
+    staff_login(client, user)
     return client
 
 

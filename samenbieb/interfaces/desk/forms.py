@@ -14,10 +14,46 @@ from samenbieb.holdings.barcodes import barcode_normalise
 from samenbieb.holdings.errors import InvalidBarcode
 from samenbieb.holdings.models import ItemType
 from samenbieb.holdings.queries import records_for_item_entry
+from samenbieb.network import second_factor
 from samenbieb.network.models import Branch
 
 
+class SecondFactorCodeField(forms.CharField):
+    """The six digits an authenticator app shows, typed or pasted with or without a space."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Code from your authenticator app"))
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "autocomplete": "one-time-code",
+                    "inputmode": "numeric",
+                    "spellcheck": "false",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> str:
+        code = second_factor.code_normalise(super().clean(value))
+        if code and not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError(
+                _("The code has 6 digits. Type the code your app shows now."),
+                code="code_format",
+            )
+        return code
+
+
 class StaffLoginForm(AuthenticationForm):
+    """User name and password, and the app's code when staff need a second factor.
+
+    All on one page, so an everyday login at a busy desk is one form and one Enter. The
+    code is optional here: without it (or before an app is linked) the password still
+    counts, and the next page asks for the code (or links the app).
+    """
+
     error_messages = {
         "invalid_login": _(
             "That user name and password do not match. Check both and try again; "
@@ -34,6 +70,27 @@ class StaffLoginForm(AuthenticationForm):
             attrs={"autocomplete": "current-password"}
         )
         self.fields["password"].label = _("Password")
+        if second_factor.required():
+            self.fields["code"] = SecondFactorCodeField(
+                required=False,
+                help_text=_(
+                    "The 6 digits your app shows now. Logging in for the first time? "
+                    "Leave this empty: you will link your app on the next page."
+                ),
+            )
+
+
+class SecondFactorCodeForm(forms.Form):
+    """The second step on its own: after the password, or to link an app."""
+
+    code = SecondFactorCodeField(
+        required=True,
+        error_messages={"required": _("Type the 6-digit code your app shows now.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs["autofocus"] = True
 
 
 class ItemScanForm(forms.Form):

@@ -1,21 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from samenbieb.interfaces.desk import views, views_members
-from samenbieb.interfaces.desk.forms import StaffLoginForm
+from samenbieb.interfaces.desk import views, views_login, views_members
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "inloggen/",
-        auth_views.LoginView.as_view(
-            template_name="desk/login.html",
-            authentication_form=StaffLoginForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("inloggen/", views_login.login, name="login"),
+    path("inloggen/code/", views_login.login_code, name="login_code"),
+    path("inloggen/app-koppelen/", views_login.login_enrol, name="login_enrol"),
+    path("inloggen/app-koppelen/qr.svg", views_login.login_enrol_qr, name="login_enrol_qr"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("vestigingen/<int:pk>/", views.branch_detail, name="branch"),
     path("exemplaren/", views.items, name="items"),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 import holidays
 from django.db import transaction
 
-from samenbieb.network import services
+from samenbieb.network import second_factor, services
 from samenbieb.network.demo import data
-from samenbieb.network.models import Municipality, Organisation, OrganisationKind
+from samenbieb.network.demo.otp import demo_device, demo_device_create
+from samenbieb.network.models import Municipality, Organisation, OrganisationKind, StaffUser
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,8 @@ class DemoAccount:
     password: str
     role: str
     organisation: str
+    # The public key of the account's demo authenticator app, in groups of four ("" if none).
+    otp_key: str = ""
 
 
 def demo_exists() -> bool:
@@ -27,10 +30,16 @@ def demo_exists() -> bool:
 
 def demo_accounts() -> list[DemoAccount]:
     names = dict(Organisation.objects.values_list("isil", "name"))
-    return [
-        DemoAccount(username, data.DEMO_PASSWORD, role, names.get(isil, isil))
-        for username, _first, _last, isil, role in data.STAFF
-    ]
+    users = StaffUser.objects.in_bulk([row[0] for row in data.STAFF], field_name="username")
+    accounts = []
+    for username, _first, _last, isil, role in data.STAFF:
+        user = users.get(username)
+        device = demo_device(user) if user is not None else None
+        key = second_factor.secret_for_display(device) if device is not None else ""
+        accounts.append(
+            DemoAccount(username, data.DEMO_PASSWORD, role, names.get(isil, isil), otp_key=key)
+        )
+    return accounts
 
 
 @transaction.atomic
@@ -112,6 +121,8 @@ def demo_load(*, today: dt.date) -> bool:
         services.staff_role_grant(
             actor=None, user=user, organisation=organisations[isil], role=role
         )
+        # Linked even while SAMENBIEB_STAFF_OTP is off, so switching it on keeps the way in.
+        demo_device_create(user=user)
     return True
 
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from samenbieb.demo.collection import collection_load
 from samenbieb.demo.members import members_load
+from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
 
 
@@ -38,8 +39,28 @@ class Command(BaseCommand):
                 f"{member.library} — {member.note}"
             )
         self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
-        for account in demo_accounts():
+        accounts = demo_accounts()
+        for account in accounts:
             self.stdout.write(
                 f"  {account.username:<14} password {account.password:<16} "
                 f"{account.role:<22} {account.organisation}"
             )
+        self._second_factor(accounts)
+
+    def _second_factor(self, accounts: list[Any]) -> None:
+        if not second_factor.required():
+            self.stdout.write(
+                "\nThe staff second factor is off (SAMENBIEB_STAFF_OTP=off): "
+                "the password alone logs in."
+            )
+            return
+        self.stdout.write(
+            "\nStaff also type a code from an authenticator app. The demo accounts have one "
+            "linked already,\nwith these public keys (add one to any TOTP app as a "
+            "time-based key), or print the current code\nwith `samenbieb staff-otp-code "
+            "USERNAME`. Anyone can compute these keys: never load the demo into a\n"
+            "database with real accounts."
+        )
+        for account in accounts:
+            key = account.otp_key or "none: link an app at the first login"
+            self.stdout.write(f"  {account.username:<14} key {key}")
