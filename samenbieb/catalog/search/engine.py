@@ -24,12 +24,12 @@ from samenbieb.catalog.search.backend import Backend, Sql
 from samenbieb.catalog.search.parse import ParsedQuery, parse
 from samenbieb.catalog.search.types import Facet, PageInfo, SearchQuery, SearchResult
 
-CAP = 10_000
+CAP = 2_000
 # Relevance is computed for this many matches (plus exact title/author matches).
-RANK_CAP = 2_000
+RANK_CAP = 1_000
 # Facets count at most this many matches; beyond it they are a sample (not exact). At
 # 1M records counting 10,000 matches per facet took most of a broad search's time.
-FACET_CAP = 2_000
+FACET_CAP = 1_000
 # Typo tolerance: trigram candidates to score, and the most similar records kept.
 FUZZY_CANDIDATES = 300
 FUZZY_LIMIT = 100
@@ -107,18 +107,15 @@ def _facets(
         exact = exact and len(own) <= FACET_CAP
         return _among(engine, own[:FACET_CAP])
 
-    # The record facets of the shared match set come from one grouped query; a facet
-    # whose own filter is set counts its own set, as before.
-    shared = [name for name in filters.RECORD_FACETS if name not in active]
-    facets = filters.record_facets(in_found, shared) if shared else {}
-    for name in filters.RECORD_FACETS:
+    # The facets of the shared match set come from one grouped query; a facet whose own
+    # filter is set counts its own set.
+    near = query.near or query.available
+    shared = [name for name in filters.FACETS if name not in active]
+    facets = filters.record_facets(in_found, shared, near) if shared else {}
+    for name in filters.FACETS:
         if name in active:
-            facets.update(filters.record_facets(over(name), [name]))
-    facets[filters.AVAILABILITY] = filters.availability(
-        over(filters.AVAILABILITY), query.near or query.available
-    )
-    facets = {name: facets[name] for name in (*filters.RECORD_FACETS, filters.AVAILABILITY)}
-    return facets, exact
+            facets.update(filters.record_facets(over(name), [name], near))
+    return {name: facets[name] for name in filters.FACETS}, exact
 
 
 def _page_ids(

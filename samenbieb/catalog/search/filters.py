@@ -27,8 +27,8 @@ LANGUAGE = "language"
 AUDIENCE = "audience"
 DECADE = "decade"
 AVAILABILITY = "availability"
-# The facets counted from the record row alone, in the order results show them.
-RECORD_FACETS = (FORMAT, LANGUAGE, AUDIENCE, DECADE)
+# Every facet, in the order results show them; all are counted from the search rows.
+FACETS = (FORMAT, LANGUAGE, AUDIENCE, DECADE, AVAILABILITY)
 
 
 def available_q(where: Availability) -> Q:
@@ -91,23 +91,30 @@ def active(query: SearchQuery) -> set[str]:
     return {name for name, value in chosen.items() if value}
 
 
-def record_facets(records: QuerySet[SearchFacets], names: list[str]) -> dict[str, Facet]:
-    """The facets ``names`` (of :data:`RECORD_FACETS`) over ``records``, in one query.
+def record_facets(
+    records: QuerySet[SearchFacets], names: list[str], near: Availability | None = None
+) -> dict[str, Facet]:
+    """The facets ``names`` (of :data:`FACETS`) over ``records``, in one query.
 
     The rows are grouped by every facet's value at once (a few hundred groups at most),
     and each facet sums its own values from them: one pass over the matches instead of
-    one per facet.
+    one per facet. Availability counts the places of :func:`places` for ``near``.
     """
     flags = {
         f"aud_{a.value}": Case(When(audience_q(a), then=Value(1)), default=Value(0))
         for a in Audience
     }
+    where = places(near) if AVAILABILITY in names else []
+    shelf_flags = {
+        f"av_{p.scope.value}": Case(When(available_q(p), then=Value(1)), default=Value(0))
+        for p in where
+    }
     columns = {FORMAT: ["format"], LANGUAGE: ["language"], DECADE: ["decade"],
-               AUDIENCE: list(flags)}  # fmt: skip
+               AUDIENCE: list(flags), AVAILABILITY: list(shelf_flags)}  # fmt: skip
     wanted = [column for name in names for column in columns[name]]
     rows = (
         records.order_by()
-        .annotate(decade=F("year") / 10 * 10, **flags)
+        .annotate(decade=F("year") / 10 * 10, **flags, **shelf_flags)
         .values_list(*wanted)
         .annotate(n=Count("pk"))
     )
@@ -115,10 +122,10 @@ def record_facets(records: QuerySet[SearchFacets], names: list[str]) -> dict[str
     for row in rows:
         values, n = dict(zip(wanted, row[:-1], strict=True)), row[-1]
         for name in names:
-            if name == AUDIENCE:
-                for a in Audience:
-                    if values[f"aud_{a.value}"]:
-                        sums[name][a.value] = sums[name].get(a.value, 0) + n
+            if name in (AUDIENCE, AVAILABILITY):
+                for column in columns[name]:
+                    if values[column]:
+                        sums[name][column] = sums[name].get(column, 0) + n
             else:
                 value = values[columns[name][0]]
                 sums[name][value] = sums[name].get(value, 0) + n
@@ -126,7 +133,13 @@ def record_facets(records: QuerySet[SearchFacets], names: list[str]) -> dict[str
     for name in names:
         counts = sums[name]
         if name == AUDIENCE:
-            result[name] = [(a.value, counts[a.value]) for a in Audience if counts.get(a.value)]
+            result[name] = [
+                (a.value, counts[f"aud_{a.value}"])
+                for a in Audience
+                if counts.get(f"aud_{a.value}")
+            ]
+        elif name == AVAILABILITY:
+            result[name] = [(p.scope.value, counts.get(f"av_{p.scope.value}", 0)) for p in where]
         elif name == DECADE:
             decades_found = sorted((int(d) for d in counts if d is not None), reverse=True)  # type: ignore[call-overload]
             result[name] = [(str(d), counts[d]) for d in decades_found]
@@ -163,17 +176,14 @@ def audiences(records: QuerySet[SearchFacets]) -> Facet:
     return [(a.value, counts[a.value]) for a in Audience if counts[a.value]]
 
 
-def availability(records: QuerySet[SearchFacets], near: Availability | None) -> Facet:
-    """Matches with a copy on the shelf anywhere, and in the searcher's library and branch."""
-    places = [Availability.anywhere()]
+def places(near: Availability | None) -> list[Availability]:
+    """Where the availability facet counts: anywhere, and the searcher's library and branch."""
+    found = [Availability.anywhere()]
     if near is not None and near.scope == Scope.BRANCH and near.id is not None:
         organisation_id = Branch.objects.filter(pk=near.id).values_list(
             "organisation_id", flat=True
         )
-        places += [Availability.organisation(o) for o in organisation_id] + [near]
+        found += [Availability.organisation(o) for o in organisation_id] + [near]
     elif near is not None and near.scope == Scope.ORGANISATION:
-        places.append(near)
-    counts = records.order_by().aggregate(
-        **{p.scope.value: Count("pk", filter=available_q(p)) for p in places}
-    )
-    return [(p.scope.value, counts[p.scope.value]) for p in places]
+        found.append(near)
+    return found

@@ -17,7 +17,7 @@ from samenbieb.catalog.search.parse import Field, ParsedQuery, Term
 
 TABLE = "catalog_search_document"
 WEIGHTS = {Field.TITLE: "A", Field.AUTHOR: "B", Field.SUBJECT: "C"}
-# pg_trgm's word similarity a candidate for typo tolerance needs; the engine decides after.
+# pg_trgm's similarity a known word needs to stand in for a query word; the engine scores after.
 SIMILARITY_THRESHOLD = 0.3
 # Typo tolerance is a courtesy: past this it gives up rather than slow the page down.
 FUZZY_TIMEOUT_MS = 200
@@ -81,6 +81,18 @@ ON CONFLICT (record_id) DO UPDATE SET
 """
 _UPSERT_IDS = _UPSERT.format(where="id = ANY(%s)")
 _UPSERT_RANGE = _UPSERT.format(where="id BETWEEN %s AND %s")
+# The title and author words of the given documents join the typo-tolerance vocabulary.
+# Words are never removed one by one: a stale word only suggests a search that finds less.
+_WORDS = """
+INSERT INTO catalog_search_word
+SELECT DISTINCT w FROM catalog_search_document, unnest(string_to_array(fuzzy_text, ' ')) w
+WHERE {where} AND length(w) BETWEEN 3 AND 40
+ON CONFLICT DO NOTHING
+"""
+_WORDS_IDS = _WORDS.format(where="record_id = ANY(%s)")
+_WORDS_RANGE = _WORDS.format(where="record_id BETWEEN %s AND %s")
+# Known words tried for each query word, closest first.
+ALTERNATIVES = 6
 # Loading this many documents at once goes faster without the indexes, built again after.
 BULK_THRESHOLD = 100_000
 # The indexes of migration 0002 but the primary key, to drop and build again around a bulk load.
@@ -151,33 +163,46 @@ class PostgresBackend:
             return [row[0] for row in cursor.fetchall()]
 
     def similar(self, words: Sequence[str], within: Sql, limit: int) -> list[tuple[int, str]]:
+        """Records whose title or authors have, for every word, one of its closest known
+        words (from ``catalog_search_word``), with their title/author text for scoring."""
         sql, params = within
-        every_word = " AND ".join(["%s <%% fuzzy_text"] * len(words))
-        best = "greatest(" + ", ".join(["word_similarity(%s, fuzzy_text)"] * len(words)) + ")"
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 # Local settings: a savepoint rolled back (on timeout) drops them; on
                 # success they are set back, as an outer transaction would keep them.
                 cursor.execute(
                     "SELECT current_setting('statement_timeout'), coalesce("
-                    "current_setting('pg_trgm.word_similarity_threshold', true), '0.6')"
+                    "current_setting('pg_trgm.similarity_threshold', true), '0.3')"
                 )
-                timeout, threshold = cursor.fetchone() or ("0", "0.6")
+                timeout, threshold = cursor.fetchone() or ("0", "0.3")
                 cursor.execute(
                     "SELECT set_config('statement_timeout', %s, true),"
-                    " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    " set_config('pg_trgm.similarity_threshold', %s, true)",
                     [f"{FUZZY_TIMEOUT_MS}ms", str(SIMILARITY_THRESHOLD)],
                 )
-                cursor.execute(
-                    f"SELECT record_id, fuzzy_text FROM {TABLE}"  # noqa: S608
-                    f" WHERE {every_word} AND record_id IN ({sql})"
-                    f" ORDER BY {best} DESC, record_id LIMIT %s",
-                    [*words, *params, *words, limit],
-                )
-                rows = [(row[0], row[1]) for row in cursor.fetchall()]
+                each = []
+                for word in words:
+                    cursor.execute(
+                        "SELECT word FROM catalog_search_word WHERE word %% %s"
+                        " ORDER BY similarity(word, %s) DESC, word LIMIT %s",
+                        [word, word, ALTERNATIVES],
+                    )
+                    close = [row[0] for row in cursor.fetchall()]
+                    if not close:
+                        break  # this word resembles nothing: no record can score
+                    each.append("(" + " | ".join(f"{w}:AB" for w in close) + ")")
+                rows: list[tuple[int, str]] = []
+                if len(each) == len(words):
+                    cursor.execute(
+                        f"SELECT record_id, fuzzy_text FROM {TABLE}"  # noqa: S608
+                        f" WHERE document @@ to_tsquery('dutch', %s) AND record_id IN ({sql})"
+                        " LIMIT %s",
+                        [" & ".join(each), *params, limit],
+                    )
+                    rows = [(row[0], row[1]) for row in cursor.fetchall()]
                 cursor.execute(
                     "SELECT set_config('statement_timeout', %s, true),"
-                    " set_config('pg_trgm.word_similarity_threshold', %s, true)",
+                    " set_config('pg_trgm.similarity_threshold', %s, true)",
                     [timeout, threshold],
                 )
         except OperationalError:  # too slow: no suggestions rather than a slow page
@@ -189,6 +214,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
             cursor.execute(_UPSERT_IDS, [ids])
+            cursor.execute(_WORDS_IDS, [ids])
 
     def index_range(self, low: int, high: int, progress: Progress | None = None) -> None:
         """Documents for the ids ``low``…``high``, computed by the server in slices."""
@@ -204,7 +230,9 @@ class PostgresBackend:
                 [low, high],
             )
             for start in range(low, high + 1, REBUILD_BATCH):
-                cursor.execute(_UPSERT_RANGE, [start, min(high, start + REBUILD_BATCH - 1)])
+                end = min(high, start + REBUILD_BATCH - 1)
+                cursor.execute(_UPSERT_RANGE, [start, end])
+                cursor.execute(_WORDS_RANGE, [start, end])
                 if progress:
                     progress(f"search documents {min(high, start + REBUILD_BATCH - 1) - low + 1:,}")
             if bulk and connection.in_atomic_block:
@@ -216,7 +244,7 @@ class PostgresBackend:
 
     def rebuild(self) -> None:
         with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {TABLE}")
+            cursor.execute(f"TRUNCATE {TABLE}, catalog_search_word")
             cursor.execute("SELECT coalesce(max(id), 0) FROM catalog_record")
             (highest,) = cursor.fetchone() or (0,)
         for start in range(0, highest + 1, REBUILD_BATCH):
