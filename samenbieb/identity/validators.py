@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from django.db import router, transaction
 from django.utils import timezone
@@ -129,7 +130,20 @@ class MemberOAuth2Validator(OAuth2Validator):
             return False
         return member_refusal(request.user) is None
 
+    def validate_user(
+        self, username: str, password: str, client: Any, request: Request, *args: Any, **kwargs: Any
+    ) -> bool:
+        """No password grant, ever. DOT would check the password against Django's auth
+        backends, i.e. staff accounts: refusing before any check keeps the token endpoint
+        from telling anyone whether a staff password is right."""
+        return False
+
     def validate_bearer_token(self, token: str, scopes: list[str], request: Request) -> bool:
+        # RFC 9700 §4.3.2: never in the query string (DOT's gate covers only its
+        # protected-resource views, not oauthlib's userinfo endpoint).
+        if "access_token" in parse_qs(urlsplit(request.uri).query):
+            request.oauth2_error = OrderedDict([("error", "invalid_request")])
+            return False
         if not super().validate_bearer_token(token, scopes, request):
             return False
         if not request.user.is_active:
