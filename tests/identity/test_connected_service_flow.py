@@ -23,10 +23,17 @@ from tests.identity.jose import CodeIDToken, JsonWebKey, jwt
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
+OPEN_SESSIONS: list[requests.Session] = []
+
+
 @pytest.fixture(autouse=True)
 def _plain_http_on_localhost(monkeypatch):
     # The live server speaks http; authlib refuses that unless told it is a test.
     monkeypatch.setenv("AUTHLIB_INSECURE_TRANSPORT", "1")
+    yield
+    # A kept-alive connection keeps a server thread, and its database connection, open.
+    while OPEN_SESSIONS:
+        OPEN_SESSIONS.pop().close()
 
 
 class Browser:
@@ -35,6 +42,7 @@ class Browser:
     def __init__(self, base: str) -> None:
         self.base = base
         self.session = requests.Session()
+        OPEN_SESSIONS.append(self.session)
 
     def go(self, url: str) -> requests.Response:
         while url.startswith(self.base):
@@ -89,6 +97,7 @@ class EbookPlatform:
             code_challenge_method="S256",
             token_endpoint_auth_method="client_secret_basic" if secret else "none",
         )
+        OPEN_SESSIONS.append(self.client)
         self.verifier = generate_token(48)
         self.nonce = generate_token(20)
 
