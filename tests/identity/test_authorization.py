@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from samenbieb.core.models import AuditEvent
 from samenbieb.identity.models import ServiceConsent
@@ -177,3 +180,19 @@ def log_in_with_csrf(client: Client, person) -> None:
         },
     )
     assert response.status_code == 302
+
+
+def test_max_age_sends_a_member_who_logged_in_long_ago_to_log_in_again(client, member, service):
+    log_in(client, member)
+    session = client.session
+    session["_member_auth_at"] = (timezone.now() - dt.timedelta(hours=2)).isoformat()
+    session.save()
+    response = client.get(Flow(service.client_id).url(max_age="3600"))
+    assert response["Location"].startswith(LOGIN)
+    assert "max_age" not in query_of(response["Location"])["volgende"]
+    assert "_member_id" not in client.session
+
+
+def test_max_age_lets_a_member_who_just_logged_in_through(client, member, service):
+    log_in(client, member)
+    assert client.get(Flow(service.client_id).url(max_age="3600")).status_code == 200

@@ -295,3 +295,29 @@ def test_refresh_is_refused_once_the_membership_has_lapsed(logged_in, member, pu
         },
     )
     assert response.json()["error"] == "invalid_grant"
+
+
+def test_a_refresh_cannot_widen_the_scopes(client, member, register):
+    service = register(scopes=["openid", "email"], confidential=False).service
+    log_in(client, member)
+    flow = Flow(service.client_id)
+    tokens = exchange(client, flow, code_for(client, flow)).json()
+    response = client.post(
+        TOKEN,
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": tokens["refresh_token"],
+            "client_id": service.client_id,
+            "scope": "openid email",
+        },
+    )
+    assert response.json()["error"] == "invalid_scope"
+
+
+def test_a_switched_off_account_loses_userinfo_at_once(logged_in, member, public):
+    flow = Flow(public.client_id)
+    tokens = exchange(logged_in, flow, code_for(logged_in, flow)).json()
+    member.is_active = False
+    member.save()
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {tokens['access_token']}"}
+    assert logged_in.get(USERINFO, **bearer).status_code == 401
