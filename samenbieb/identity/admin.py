@@ -77,7 +77,11 @@ class ConnectedServiceAdmin(admin.ModelAdmin):
     actions = ["reset_secret"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("client_id", "client_type", "created", "updated") if obj else ()
+        # The sector is fixed once registered: changing it would give every member a new
+        # `sub` at this service, which would then no longer recognise them.
+        if obj:
+            return ("client_id", "client_type", "sector_identifier", "created", "updated")
+        return ()
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(ConnectedServiceForm.Meta.fields)

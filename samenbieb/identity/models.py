@@ -75,7 +75,7 @@ class ConnectedService(AbstractApplication):
         blank=True,
         help_text=_(
             "Services with the same sector get the same member number (pairwise 'sub'). "
-            "Empty: the host name of the redirect URIs."
+            "Empty: the host name of the redirect URIs. Fixed once the service is registered."
         ),
     )
     is_active = models.BooleanField(

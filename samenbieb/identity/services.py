@@ -72,6 +72,8 @@ def connected_service_create(*, actor: StaffUser | None, service: ConnectedServi
     service.skip_authorization = False
     service.name = service.name or service.display_name
     _validate(service)
+    # Fixed now: a later change of redirect URIs must not give every member a new `sub`.
+    service.sector_identifier = service.sector
     service.save()
     audit_record(
         actor=actor,

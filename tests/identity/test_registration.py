@@ -170,3 +170,13 @@ def test_identitys_first_migration_does_not_wait_for_dots_migrations():
     assert not any(parent.key[0] == "oauth2_provider" for parent in ours.parents)
     theirs = [node for key, node in graph.node_map.items() if key[0] == "oauth2_provider"]
     assert any(parent.key[0] == "identity" for node in theirs for parent in node.parents)
+
+
+def test_the_sector_is_fixed_at_registration_so_subs_survive_new_redirect_uris():
+    service = connected_service_register(
+        actor=None, display_name="App", redirect_uris=["https://app.example.org/cb"]
+    ).service
+    service.redirect_uris = "https://nieuw.example.net/cb"
+    service.save()
+    service.refresh_from_db()
+    assert service.sector == "app.example.org"
