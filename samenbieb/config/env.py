@@ -171,3 +171,111 @@ def sqlite_database(path: Path) -> dict[str, Any]:
 
 def from_os() -> Environment:
     return Environment(dict(os.environ))
+
+
+@dataclass(frozen=True)
+class SigningKeys:
+    """The OpenID Connect signing keys: the active PEM and the older, inactive ones.
+
+    Inactive keys sign nothing; they stay in the JWKS so tokens signed before a
+    rotation still validate until they expire.
+    """
+
+    active: str
+    inactive: list[str]
+
+
+OIDC_ACTIVE_KEY = "signing-key.pem"
+OIDC_INACTIVE_DIR = "inactive"
+OIDC_RSA_BITS = 3072
+
+
+def oidc_key_dir(env: Environment, folder: Path) -> Path:
+    """Where the OpenID Connect keys live: SAMENBIEB_OIDC_KEY_DIR or ``<data>/oidc``."""
+    path = Path(env.text("SAMENBIEB_OIDC_KEY_DIR", str(folder / "oidc"))).expanduser()
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        (path / OIDC_INACTIVE_DIR).mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            "SAMENBIEB_OIDC_KEY_DIR", f"cannot create {path}: {exc.strerror}"
+        ) from None
+    return path
+
+
+def _new_rsa_pem() -> str:
+    from jwcrypto import jwk
+
+    key = jwk.JWK.generate(kty="RSA", size=OIDC_RSA_BITS)
+    return key.export_to_pem(private_key=True, password=None).decode("ascii")
+
+
+def _write_private(path: Path, text: str) -> bool:
+    """Create ``path`` with ``text``, readable by its owner only; False if it exists.
+
+    The content is written to a private temporary file first and then linked into
+    place, so a second process starting at the same moment either sees the whole
+    file or creates it itself, never half a key.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        return False
+    finally:
+        temporary.unlink()
+    return True
+
+
+def oidc_signing_keys(key_dir: Path) -> SigningKeys:
+    """The active RS256 key (generated on first use) and the inactive keys, newest first."""
+    active = key_dir / OIDC_ACTIVE_KEY
+    if not active.exists():
+        _write_private(active, _new_rsa_pem())
+    inactive = sorted((key_dir / OIDC_INACTIVE_DIR).glob("*.pem"), reverse=True)
+    return SigningKeys(active=active.read_text(), inactive=[path.read_text() for path in inactive])
+
+
+def oidc_signing_key_rotate(key_dir: Path, *, stamp: str) -> SigningKeys:
+    """Make a new active key; the old one is kept as inactive under ``stamp``.
+
+    ``stamp`` (a UTC time such as 20261121T103000Z) orders the inactive keys. Running
+    servers pick up the new key when they restart.
+    """
+    active = key_dir / OIDC_ACTIVE_KEY
+    if active.exists():
+        retired = key_dir / OIDC_INACTIVE_DIR / f"{stamp}.pem"
+        if not _write_private(retired, active.read_text()):
+            raise ConfigError("SAMENBIEB_OIDC_KEY_DIR", f"{retired} exists already")
+    fresh = key_dir / f".{OIDC_ACTIVE_KEY}.new"
+    fresh.unlink(missing_ok=True)
+    _write_private(fresh, _new_rsa_pem())
+    os.replace(fresh, active)
+    return oidc_signing_keys(key_dir)
+
+
+def oidc_pairwise_key(env: Environment, key_dir: Path) -> str:
+    """The secret behind every member's pairwise subject identifier.
+
+    Deliberately not SECRET_KEY: changing it changes every member's ``sub`` at every
+    connected service, so it is kept like a database key, never rotated. From
+    SAMENBIEB_OIDC_PAIRWISE_KEY, or generated once into the key folder for the demo.
+    """
+    key = env.text("SAMENBIEB_OIDC_PAIRWISE_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise ConfigError("SAMENBIEB_OIDC_PAIRWISE_KEY", "must be at least 32 characters long")
+        return key
+    if env.flag("SAMENBIEB_REQUIRE_SECRET_KEY", False):
+        raise ConfigError(
+            "SAMENBIEB_OIDC_PAIRWISE_KEY", "is required in this deployment but not set"
+        )
+    stored = key_dir / "pairwise-key"
+    if not stored.exists():
+        _write_private(stored, secrets.token_urlsafe(48))
+    return stored.read_text().strip()

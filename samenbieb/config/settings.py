@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "samenbieb.holdings",
     "samenbieb.members",
     "samenbieb.circulation",
+    "oauth2_provider",
+    "samenbieb.identity",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
@@ -171,6 +173,9 @@ LOGGING = {
         # Request logs would carry query strings (search terms, card numbers): keep them out.
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
+        # Their debug lines can carry authorization codes and tokens.
+        "oauthlib": {"level": "WARNING"},
+        "oauth2_provider": {"level": "WARNING"},
     },
 }
 
@@ -193,6 +198,67 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.
     "CALENDAR_HORIZON_DAYS": ENV.integer("SAMENBIEB_CALENDAR_HORIZON_DAYS", 366, minimum=7),
+}
+
+# The OpenID Connect provider for members (docs/decisions/0008): Django OAuth Toolkit with
+# all five of its models swapped into `identity`, whose resource owner is a member.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "identity.ConnectedService"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "identity.AccessToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL = "identity.RefreshToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_ID_TOKEN_MODEL = "identity.IDToken"  # noqa: S105 - a model name
+OAUTH2_PROVIDER_GRANT_MODEL = "identity.Grant"
+OIDC_KEY_DIR = environment.oidc_key_dir(ENV, DATA_DIR)
+OIDC_SIGNING_KEYS = environment.oidc_signing_keys(OIDC_KEY_DIR)
+OIDC_PAIRWISE_KEY = environment.oidc_pairwise_key(ENV, OIDC_KEY_DIR)
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    # Empty: the issuer is this site's address as the request reached it.
+    "OIDC_ISS_ENDPOINT": ENV.text("SAMENBIEB_OIDC_ISSUER", "").rstrip("/"),
+    "OIDC_RSA_PRIVATE_KEY": OIDC_SIGNING_KEYS.active,
+    "OIDC_RSA_PRIVATE_KEYS_INACTIVE": OIDC_SIGNING_KEYS.inactive,
+    "OIDC_SUBJECT_TYPES_SUPPORTED": ["pairwise"],
+    "OIDC_RESPONSE_TYPES_SUPPORTED": ["code"],
+    "OIDC_TOKEN_ENDPOINT_AUTH_METHODS_SUPPORTED": [
+        "client_secret_basic",
+        "client_secret_post",
+        "none",
+    ],
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ACCEPT_EXPIRED_TOKENS": True,
+    "OAUTH2_VALIDATOR_CLASS": "samenbieb.identity.validators.MemberOAuth2Validator",
+    "SCOPES_BACKEND_CLASS": "samenbieb.identity.scopes.ServiceScopes",
+    # Read by DOT only where the scopes backend is not asked; the backend is the truth.
+    "SCOPES": {"openid": "OpenID Connect"},
+    "DEFAULT_SCOPES": ["openid"],
+    "OAUTH2_GRANT_TYPES_SUPPORTED": ["authorization_code", "refresh_token"],
+    "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
+    # PKCE for every client, public or confidential; only S256 (the gate below).
+    "PKCE_REQUIRED": True,
+    # http only in development and tests, and then only for localhost (ConnectedService).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEBUG else ["https"],
+    "ALLOW_URI_WILDCARDS": False,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": ENV.integer(
+        "SAMENBIEB_OIDC_ACCESS_TOKEN_SECONDS", 600, minimum=60
+    ),
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "REFRESH_TOKEN_EXPIRE_SECONDS": ENV.integer(
+        "SAMENBIEB_OIDC_REFRESH_TOKEN_SECONDS", 30 * 24 * 3600, minimum=3600
+    ),
+    "ROTATE_REFRESH_TOKEN": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
+    "REFRESH_TOKEN_GRACE_PERIOD_SECONDS": 0,
+    # RFC 9700 (OAuth 2.0 Security Best Current Practice): every gate DOT 3.4 has, on.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "COMPLIANT_BCP_RFC9700_REFRESH_TOKEN": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_SCHEME": True,
+    "COMPLIANT_BCP_RFC9700_REDIRECT_URI_MATCHING": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_REQUIRED": True,
 }
 
 CSRF_FAILURE_VIEW = "samenbieb.core.views.csrf_failure"

@@ -1,7 +1,7 @@
 """Settings for the test suite: the production settings with static files served by finders."""
 
 from samenbieb.config.settings import *  # noqa: F403
-from samenbieb.config.settings import STORAGES
+from samenbieb.config.settings import OAUTH2_PROVIDER, STORAGES
 
 STORAGES = {
     **STORAGES,
@@ -10,3 +10,5 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests that send real mail use tests/members/smtp.py; never wait long for a server.
 EMAIL_TIMEOUT = 5
+# The connected services in tests redirect to localhost over plain http.
+OAUTH2_PROVIDER = {**OAUTH2_PROVIDER, "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"]}

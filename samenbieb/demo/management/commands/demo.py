@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from samenbieb.demo.collection import collection_load
 from samenbieb.demo.members import members_load
+from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             if created:
                 report, items = collection_load()
             members = members_load(today=timezone.localdate())
+            service = demo_service_register()
         if options["quiet"]:
             return
         if created:
@@ -38,6 +40,11 @@ class Command(BaseCommand):
                 f"  {member.card:<16} password {member.password:<14} {member.name:<22} "
                 f"{member.library} — {member.note}"
             )
+        self.stdout.write(
+            f"\nConnected service (OpenID Connect, discovery at /.well-known/openid-configuration):"
+            f"\n  {service.name}: client_id {service.client_id}, public client with PKCE S256,"
+            f"\n  redirect URI {service.redirect_uri}, scopes {service.scopes}"
+        )
         self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
         accounts = demo_accounts()
         for account in accounts:
