@@ -158,3 +158,19 @@ def test_the_demo_quiet_option_prints_nothing():
 
     assert output.getvalue() == ""
     assert Branch.objects.count() == 25
+
+
+MEMBER_LINE = re.compile(r"^\s+(?P<card>2\d{13})\s+password\s+(?P<password>\S+)\s")
+
+
+def test_every_printed_demo_member_logs_in_with_card_number_and_password(demo_output):
+    from samenbieb.members.auth import member_authenticate
+
+    members = [
+        match.groupdict() for line in demo_output.splitlines() if (match := MEMBER_LINE.match(line))
+    ]
+
+    assert len(members) == 4
+    for member in members:
+        person = member_authenticate(identifier=member["card"], password=member["password"])
+        assert person.cards.filter(barcode=member["card"]).exists()
