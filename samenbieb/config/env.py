@@ -147,6 +147,9 @@ def database(env: Environment, folder: Path) -> dict[str, Any]:
     config.setdefault("OPTIONS", {})
     config["OPTIONS"].setdefault("connect_timeout", 5)
     config["OPTIONS"].setdefault("application_name", "samenbieb")
+    # Short queries under concurrency: JIT compilation of a catalogue search whose estimated
+    # cost passes jit_above_cost took longer than running it (measured at 1M records).
+    config["OPTIONS"].setdefault("options", "-c jit=off")
     return dict(config)
 
 

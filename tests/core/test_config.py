@@ -97,6 +97,7 @@ def test_a_postgres_url_gives_a_postgresql_database_with_pooled_checked_connecti
     assert config["CONN_HEALTH_CHECKS"] is True
     assert config["OPTIONS"]["connect_timeout"] == 5
     assert config["OPTIONS"]["application_name"] == "samenbieb"
+    assert config["OPTIONS"]["options"] == "-c jit=off"
 
 
 def test_the_postgresql_scheme_is_accepted_too(tmp_path):
