@@ -2,7 +2,9 @@
 
 The table ``catalog_search_document`` is made by migration 0002, with the functions
 ``samenbieb_unaccent`` (an IMMUTABLE wrapper, so it may be indexed) and
-``samenbieb_search_key`` (the SQL twin of :func:`text.key`).
+``samenbieb_search_key`` (the SQL twin of :func:`text.key`); migration 0003 adds the filter
+and facet columns (:class:`SearchFacets`), migration 0004 the vocabulary of title and author
+words for typo tolerance (``catalog_search_word``).
 """
 
 from __future__ import annotations
@@ -95,14 +97,12 @@ _WORDS_RANGE = _WORDS.format(where="record_id BETWEEN %s AND %s")
 ALTERNATIVES = 6
 # Loading this many documents at once goes faster without the indexes, built again after.
 BULK_THRESHOLD = 100_000
-# The indexes of migration 0002 but the primary key, to drop and build again around a bulk load.
+# The document indexes but the primary key (migrations 0002 and 0004), dropped and built
+# again around a bulk load.
 INDEXES = {
     "catalog_search_document_fts": f"CREATE INDEX {{}} ON {TABLE} USING gin (document)",
     "catalog_search_document_title": f"CREATE INDEX {{}} ON {TABLE} (title_key)",
     "catalog_search_document_authors": f"CREATE INDEX {{}} ON {TABLE} USING gin (author_keys)",
-    "catalog_search_document_trgm": (
-        f"CREATE INDEX {{}} ON {TABLE} USING gin (fuzzy_text gin_trgm_ops)"
-    ),
 }
 
 
