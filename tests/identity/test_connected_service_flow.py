@@ -70,7 +70,9 @@ class Browser:
             return self.go(urljoin(target, response.headers["Location"]))
         return response
 
-    def log_in(self, login_page: requests.Response, card: str) -> requests.Response:
+    def log_in(
+        self, login_page: requests.Response, card: str, password: str = MEMBER_PASSWORD
+    ) -> requests.Response:
         assert "/inloggen/" in login_page.url
         volgende = re.search(r'name="volgende" value="([^"]+)"', login_page.text)
         assert volgende, "the login form does not carry the way back"
@@ -78,7 +80,7 @@ class Browser:
             login_page,
             {
                 "identifier": card,
-                "password": MEMBER_PASSWORD,
+                "password": password,
                 "volgende": volgende.group(1).replace("&amp;", "&"),
             },
         )
@@ -87,13 +89,20 @@ class Browser:
 class EbookPlatform:
     """The connected service: discovery, authorization with PKCE, tokens, ID token checks."""
 
-    def __init__(self, base: str, client_id: str, secret: str | None, scope: str) -> None:
+    def __init__(
+        self,
+        base: str,
+        client_id: str,
+        secret: str | None,
+        scope: str,
+        redirect_uri: str = REDIRECT_URI,
+    ) -> None:
         self.config = requests.get(f"{base}/.well-known/openid-configuration", timeout=10).json()
         self.client = OAuth2Session(
             client_id,
             secret,
             scope=scope,
-            redirect_uri=REDIRECT_URI,
+            redirect_uri=redirect_uri,
             code_challenge_method="S256",
             token_endpoint_auth_method="client_secret_basic" if secret else "none",
         )
@@ -254,3 +263,30 @@ def test_a_code_can_be_exchanged_only_once(live_server, member, register):
     assert replay.status_code == 400
     assert replay.json()["error"] == "invalid_grant"
     assert not AccessToken.objects.exists()
+
+
+def test_a_demo_member_logs_in_to_the_demo_e_book_platform_with_the_printed_card(live_server):
+    """The demonstration of the README: the demo's public client and its first member."""
+    from django.core.management import call_command
+
+    from samenbieb.demo.members import DEMO_MEMBER_PASSWORD
+    from samenbieb.identity.demo import DEMO_CLIENT_ID, DEMO_REDIRECT_URI
+
+    call_command("demo", quiet=True)
+    platform = EbookPlatform(
+        live_server.url, DEMO_CLIENT_ID, None, "openid library", redirect_uri=DEMO_REDIRECT_URI
+    )
+    browser = Browser(live_server.url)
+    url, state = platform.authorization_url()
+    consent_page = browser.log_in(browser.go(url), "20000000000001", DEMO_MEMBER_PASSWORD)
+    callback = browser.submit(consent_page, {"decision": "allow"})
+    assert callback.url.startswith(DEMO_REDIRECT_URI)
+    token = platform.finish(callback.url, state)
+
+    claims = platform.id_token_claims(token)
+    info = platform.userinfo()
+    assert set(info) == {"sub", "library", "membership_valid"}
+    assert info["membership_valid"] is True
+    assert info["sub"] == claims["sub"]
+    for absent in ("name", "email", "age_band", "birthdate"):
+        assert absent not in claims
