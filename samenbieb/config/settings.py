@@ -183,9 +183,9 @@ MEMBER_RESET_TIMEOUT_SECONDS = ENV.integer("SAMENBIEB_RESET_TIMEOUT_SECONDS", 36
 SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.
     "CALENDAR_HORIZON_DAYS": ENV.integer("SAMENBIEB_CALENDAR_HORIZON_DAYS", 366, minimum=7),
-    # The portal's public address for links that are printed or mailed (QR codes); empty:
-    # taken from the request.
-    "PUBLIC_URL": environment.public_url(ENV),
 }
+# The portal's public address for links that are printed or mailed (QR codes on posters);
+# empty: taken from the request.
+PUBLIC_URL = environment.public_url(ENV)
 
 CSRF_FAILURE_VIEW = "samenbieb.core.views.csrf_failure"
