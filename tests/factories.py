@@ -193,3 +193,28 @@ class ChargeFactory(factory.django.DjangoModelFactory):
     kind = "membership_fee"
     amount = "49.50"
     description = "Contributie"
+
+
+class DigitalResourceFactory(factory.django.DjangoModelFactory):
+    """An e-book with one copy for one user at a time, unless told otherwise."""
+
+    class Meta:
+        model = "catalog.DigitalResource"
+
+    record = factory.SubFactory(RecordFactory)
+    kind = "ebook"
+    licence = "one_copy_one_user"
+    copies = 1
+    provider = "Leesplatform Test"
+    access_url = factory.Sequence(lambda n: f"https://provider.example/boek/{n}")
+
+
+class DigitalLoanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "digital.DigitalLoan"
+
+    resource = factory.SubFactory(DigitalResourceFactory)
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("person.home_organisation")
+    started = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+    ends = factory.LazyAttribute(lambda loan: loan.started + dt.timedelta(days=21))
