@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
@@ -67,8 +68,37 @@ class IdentifierInline(CataloguePermissions, admin.StackedInline):
     extra = 0
 
 
+class DigitalResourceForm(forms.ModelForm):
+    """The licence decides whether copies are counted: a form error, not a silent gap.
+
+    (The database check lets a NULL number of copies through, since NULL >= 1 is unknown.)
+    """
+
+    access_url = forms.URLField(
+        label=_("access address"),
+        max_length=1000,
+        assume_scheme="https",
+        help_text=_("The provider's address. Members never see it: they get the link."),
+    )
+
+    class Meta:
+        model = DigitalResource
+        fields = ["record", "kind", "licence", "copies", "provider", "access_url", "is_active"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("licence") == Licence.ONE_COPY_ONE_USER and not data.get("copies"):
+            self.add_error("copies", _("A one copy, one user licence needs a number of copies."))
+        if data.get("licence") == Licence.SIMULTANEOUS and data.get("copies"):
+            self.add_error(
+                "copies", _("Leave this empty: with simultaneous use copies are not counted.")
+            )
+        return data
+
+
 class DigitalResourceInline(CataloguePermissions, admin.StackedInline):
     model = DigitalResource
+    form = DigitalResourceForm
     extra = 0
     # Its own page shows the QR code and the access link.
     show_change_link = True
@@ -108,6 +138,7 @@ class DigitalResourceAdmin(CataloguePermissions, admin.ModelAdmin):
     access link, which asks them to log in first.
     """
 
+    form = DigitalResourceForm
     list_display = ("record", "kind", "licence", "copies", "provider", "is_active")
     list_filter = ("kind", "licence", "is_active")
     search_fields = ("record__title", "provider", "=token")

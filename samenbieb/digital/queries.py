@@ -77,6 +77,8 @@ def online_access_for_record(record: Record, now: dt.datetime) -> list[OnlineAcc
             result.append(OnlineAccess(resource, None, None, None))
             continue
         copies = resource.copies or 0
+        if copies == 0:
+            continue  # a one copy, one user licence without copies lends nothing
         free = max(copies - annotated.in_use, 0)
         result.append(
             OnlineAccess(resource, copies, free, annotated.first_end if free == 0 else None)

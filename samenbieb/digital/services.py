@@ -149,6 +149,9 @@ def digital_access_grant(
             loan=None,
             started=False,
         )
+    if not locked.copies:
+        # A one copy, one user licence without copies is a cataloguing slip: nothing to lend.
+        raise ResourceUnavailable()
     running = queries.loan_active_for(person, locked, now)
     if running is not None:
         return _granted(
@@ -160,7 +163,7 @@ def digital_access_grant(
             started=False,
         )
     in_use = queries.loans_in_use(locked, now)
-    if in_use.count() >= (locked.copies or 0):
+    if in_use.count() >= locked.copies:
         free_at = in_use.aggregate(first=Min("ends"))["first"] or now
         raise AllCopiesInUse(free_at=free_at)
     ends = now + DIGITAL_LOAN_PERIOD
