@@ -103,3 +103,13 @@ class LoanNotActive(DigitalError):
 
     def __init__(self) -> None:
         super().__init__(_("This loan has already ended."))
+
+
+class InvalidDigitalResource(DigitalError):
+    """A digital resource that cannot be offered as given; ``errors`` maps field to messages."""
+
+    code = "invalid_digital_resource"
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(_("This online access is not complete or not valid."))

@@ -8,18 +8,22 @@ permissions are checked for staff only. Audit details hold ids, never personal d
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from samenbieb.catalog.models import DigitalResource, Licence
+from samenbieb.catalog.models import DigitalResource, Licence, Record
 from samenbieb.core.audit import audit_record
+from samenbieb.core.errors import NotPermitted
 from samenbieb.digital import queries
 from samenbieb.digital.errors import (
     AllCopiesInUse,
+    InvalidDigitalResource,
     LoanNotActive,
     LoanNotConfirmed,
     MembershipRequired,
@@ -36,6 +40,53 @@ DIGITAL_LOAN_PERIOD = dt.timedelta(days=21)
 """How long a digital loan of a "one copy, one user" licence runs: three weeks, the usual
 loan period of a printed book. Providers sell such licences as one copy that one member
 uses at a time, so the loan must end by itself; the member can return it earlier."""
+
+
+@dataclass(frozen=True)
+class NewDigitalResource:
+    record: Record
+    kind: str
+    licence: str
+    access_url: str
+    copies: int | None = None
+    provider: str = ""
+
+
+@transaction.atomic
+def digital_resources_add(
+    *, actor: StaffUser | None, resources: Sequence[NewDigitalResource]
+) -> list[DigitalResource]:
+    """Give records online access in bulk (the demo, imports from a provider's feed)."""
+    if actor is not None and tenancy.staff_scope(actor, Capability.CATALOGUE_EDIT).is_empty:
+        raise NotPermitted(_("You may not change the shared catalogue."))
+    created = []
+    for new in resources:
+        resource = DigitalResource(
+            record=new.record,
+            kind=new.kind,
+            licence=new.licence,
+            copies=new.copies,
+            provider=new.provider,
+            access_url=new.access_url,
+        )
+        try:
+            resource.full_clean()
+        except ValidationError as invalid:
+            raise InvalidDigitalResource(invalid.message_dict) from None
+        if resource.licence == Licence.ONE_COPY_ONE_USER and not resource.copies:
+            raise InvalidDigitalResource(
+                {"copies": [_("A one copy, one user licence needs a number of copies.")]}
+            )
+        resource.save()
+        created.append(resource)
+        audit_record(
+            actor=actor,
+            event_type="digital.resource.added",
+            organisation_id=None,
+            target=resource,
+            details={"record": new.record.pk, "kind": new.kind, "licence": new.licence},
+        )
+    return created
 
 
 @dataclass(frozen=True)
