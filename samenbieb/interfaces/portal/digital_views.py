@@ -8,6 +8,7 @@ redirect that grants access, to a logged-in member with a valid membership.
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -28,11 +29,18 @@ from samenbieb.digital.errors import (
     MembershipRequired,
     ResourceUnavailable,
 )
+from samenbieb.interfaces.portal.account_views import NEXT
 from samenbieb.members import auth
 from samenbieb.members.models import Person
 
 # A QR code depends only on the token (and the site's address): posters may cache it.
 QR_MAX_AGE = 365 * 24 * 3600
+# Marks the access link at the end of a form's redirect chain (the login, "borrow").
+# The content security policy allows forms to lead only to this site (form-action 'self')
+# and browsers hold every redirect of a form submission to that, so there a 302 to the
+# provider would be blocked: instead a page opens the provider by an instant refresh
+# (WCAG technique H76) with a link as fallback. Everywhere else the answer is a 302.
+CONTINUE = "doorgaan"
 
 
 def _member(request: HttpRequest) -> Person:
@@ -52,23 +60,22 @@ def access(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     """The link in QR codes and on the record page: log in, then straight to the resource.
 
     GET opens what the member may open without taking a copy (a simultaneous-use licence,
-    or their running loan); starting a loan asks first and takes a POST, so a preview or
-    another site that opens the link cannot use up a copy.
+    or their running loan): a 302 to the provider, or the opening page at the end of a
+    form chain (see CONTINUE). Starting a loan asks first and takes a POST, so a preview
+    or another site that opens the link cannot use up a copy.
     """
     resource = queries.resource_by_token(token)
     if resource is None:
         return _unavailable(request)
-    return _access_for_member(request, resource=resource)
-
-
-@auth.member_required
-def _access_for_member(request: HttpRequest, *, resource: DigitalResource) -> HttpResponse:
+    person = auth.current_member(request)
+    if person is None:
+        # As member_required does, but the way back is marked as the end of a form chain.
+        back = f"{request.path}?{urlencode({CONTINUE: '1'})}"
+        return HttpResponseRedirect(f"{reverse('portal:login')}?{urlencode({NEXT: back})}")
+    borrow = request.method == "POST"
     try:
         granted = services.digital_access_grant(
-            actor=None,
-            person=_member(request),
-            resource=resource,
-            borrow=request.method == "POST",
+            actor=None, person=person, resource=resource, borrow=borrow
         )
     except ResourceUnavailable:
         return _unavailable(request)
@@ -91,6 +98,12 @@ def _access_for_member(request: HttpRequest, *, resource: DigitalResource) -> Ht
             request,
             "portal/digital/borrow.html",
             {"resource": resource, "ends": question.ends},
+        )
+    if borrow or request.GET.get(CONTINUE):
+        return render(
+            request,
+            "portal/digital/open.html",
+            {"resource": resource, "access_url": granted.access_url, "loan": granted.loan},
         )
     return HttpResponseRedirect(granted.access_url)
 
