@@ -112,6 +112,8 @@ def _qr_response(content: bytes, content_type: str, filename: str) -> HttpRespon
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     patch_cache_control(response, public=True, max_age=QR_MAX_AGE, immutable=True)
+    # Public content without personal data: a library's own website may show it too.
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
     return response
 
 

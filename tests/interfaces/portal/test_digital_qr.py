@@ -107,6 +107,7 @@ def test_qr_codes_are_public_and_cached_for_good(client: Client, name):
     cache = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"public", "max-age=31536000", "immutable"} <= cache
     assert f"samenbieb-{resource.token}." in response["Content-Disposition"]
+    assert response["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
 def test_a_logged_in_member_gets_the_same_public_qr_code(logged_in):
