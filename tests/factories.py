@@ -248,3 +248,28 @@ def staff_login(client, user, device=None):
     django_otp.login(request, device)
     request.session.save()
     return device
+
+
+class DigitalResourceFactory(factory.django.DjangoModelFactory):
+    """An e-book with one copy for one user at a time, unless told otherwise."""
+
+    class Meta:
+        model = "catalog.DigitalResource"
+
+    record = factory.SubFactory(RecordFactory)
+    kind = "ebook"
+    licence = "one_copy_one_user"
+    copies = 1
+    provider = "Leesplatform Test"
+    access_url = factory.Sequence(lambda n: f"https://provider.example/boek/{n}")
+
+
+class DigitalLoanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "digital.DigitalLoan"
+
+    resource = factory.SubFactory(DigitalResourceFactory)
+    person = factory.SubFactory(PersonFactory)
+    organisation = factory.SelfAttribute("person.home_organisation")
+    started = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
+    ends = factory.LazyAttribute(lambda loan: loan.started + dt.timedelta(days=21))

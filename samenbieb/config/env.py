@@ -172,6 +172,28 @@ def sqlite_database(path: Path) -> dict[str, Any]:
     }
 
 
+def public_url(env: Environment) -> str:
+    """The portal's public address (``https://bibliotheek.example``), without a trailing
+    slash, or ``""`` to take it from each request.
+
+    Links that leave the site for good (QR codes on printed posters, links in mail) must
+    name the portal even when staff open them on the administration's own host name.
+    """
+    raw = env.text("SAMENBIEB_PUBLIC_URL", "")
+    if not raw:
+        return ""
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError(
+            "SAMENBIEB_PUBLIC_URL", f"expected an address like https://example.org, got {raw!r}"
+        )
+    if parts.path not in {"", "/"} or parts.query or parts.fragment:
+        raise ConfigError(
+            "SAMENBIEB_PUBLIC_URL", "must be the scheme and host only, without path or query"
+        )
+    return raw.rstrip("/")
+
+
 def from_os() -> Environment:
     return Environment(dict(os.environ))
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "samenbieb.circulation",
     "oauth2_provider",
     "samenbieb.identity",
+    "samenbieb.digital",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
@@ -199,6 +200,9 @@ SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.
     "CALENDAR_HORIZON_DAYS": ENV.integer("SAMENBIEB_CALENDAR_HORIZON_DAYS", 366, minimum=7),
 }
+# The portal's public address for links that are printed or mailed (QR codes on posters);
+# empty: taken from the request.
+PUBLIC_URL = environment.public_url(ENV)
 
 # The OpenID Connect provider for members (docs/decisions/0008): Django OAuth Toolkit with
 # all five of its models swapped into `identity`, whose resource owner is a member.

@@ -3,6 +3,8 @@
 Records come from ``catalog/data/demo-records.mrc`` (Library of Congress records, 400 of
 them Dutch). Copies are spread deterministically: each title is held by one to three
 libraries, at their branches, so network-wide availability has something to show.
+Twenty Dutch titles can also be read or heard online (:data:`DIGITAL_OFFERS`), under both
+licence models; their provider addresses are harmless placeholders on example.org.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from samenbieb.catalog.importer import ImportReport, import_marc_files
-from samenbieb.catalog.models import Record
+from samenbieb.catalog.models import DigitalKind, DigitalResource, Licence, Record
+from samenbieb.digital import services as digital
 from samenbieb.holdings import services as holdings
 from samenbieb.holdings.item_types import default_item_type, standard_item_types
 from samenbieb.network.models import Branch, BranchKind, Organisation, OrganisationKind
@@ -22,6 +25,24 @@ DEMO_RECORDS = Path(__file__).resolve().parent.parent / "catalog" / "data" / "de
 SEED = 2026
 
 LENDING_KINDS = [BranchKind.MAIN, BranchKind.BRANCH, BranchKind.SERVICE_POINT]
+
+# (kind, licence, copies for one copy, one user) of each demo title with online access.
+_ONE = Licence.ONE_COPY_ONE_USER
+_ALL = Licence.SIMULTANEOUS
+DIGITAL_OFFERS: list[tuple[str, str, int | None]] = [
+    *[(DigitalKind.EBOOK, _ONE, copies) for copies in (1, 1, 2, 3, 1)],
+    *[(DigitalKind.EBOOK, _ALL, None)] * 3,
+    *[(DigitalKind.AUDIOBOOK, _ONE, copies) for copies in (1, 2, 1, 1)],
+    *[(DigitalKind.AUDIOBOOK, _ALL, None)] * 2,
+    *[(DigitalKind.PODCAST, _ALL, None)] * 3,
+    *[(DigitalKind.DATABASE, _ALL, None)] * 3,
+]
+DIGITAL_PROVIDERS = {
+    DigitalKind.EBOOK: "Online Bibliotheek (demo)",
+    DigitalKind.AUDIOBOOK: "Luisterbieb (demo)",
+    DigitalKind.PODCAST: "Podcastplein (demo)",
+    DigitalKind.DATABASE: "Naslagbank (demo)",
+}
 
 
 def collection_load() -> tuple[ImportReport, int]:
@@ -53,7 +74,31 @@ def collection_load() -> tuple[ImportReport, int]:
                     replacement_price=Decimal(rng.choice(("14.99", "19.95", "24.50", "29.99"))),
                 )
             )
-    return report, len(holdings.items_add(actor=None, items=copies))
+    added = holdings.items_add(actor=None, items=copies)
+    digital_collection_load(rng)
+    return report, len(added)
+
+
+def digital_collection_load(rng: random.Random) -> list[DigitalResource]:
+    """Online access for twenty Dutch titles, with every kind and both licences."""
+    dutch = list(Record.objects.filter(language="dut").order_by("match_key"))
+    chosen = rng.sample(dutch, k=min(len(DIGITAL_OFFERS), len(dutch)))
+    return digital.digital_resources_add(
+        actor=None,
+        resources=[
+            digital.NewDigitalResource(
+                record=record,
+                kind=kind,
+                licence=licence,
+                copies=copies,
+                provider=DIGITAL_PROVIDERS[DigitalKind(kind)],
+                access_url=f"https://example.org/{kind}/{number}",
+            )
+            for number, (record, (kind, licence, copies)) in enumerate(
+                zip(chosen, DIGITAL_OFFERS, strict=False), start=1
+            )
+        ],
+    )
 
 
 def _shelf_mark(record: Record) -> str:

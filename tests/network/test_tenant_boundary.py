@@ -14,6 +14,7 @@ from django.urls import reverse
 from samenbieb.circulation.models import Charge
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
+from samenbieb.digital.models import DigitalLoan
 from samenbieb.holdings.models import Item
 from samenbieb.members.models import (
     Consent,
@@ -39,6 +40,7 @@ from tests.factories import (
     ChargeFactory,
     ClosureFactory,
     ConsentFactory,
+    DigitalLoanFactory,
     ItemFactory,
     LibraryCardFactory,
     MembershipFactory,
@@ -72,6 +74,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         Membership: membership,
         Consent: ConsentFactory(person=member),
         Charge: ChargeFactory(person=member),
+        DigitalLoan: DigitalLoanFactory(person=member),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -97,6 +100,7 @@ OWNED_MODELS = [
     Membership,
     Consent,
     Charge,
+    DigitalLoan,
 ]
 ALL_ROLES = list(Role)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from samenbieb.digital import queries as digital_queries
 from samenbieb.interfaces.portal.account_forms import (
     CONSENT_TEXTS,
     ConsentForm,
@@ -281,6 +282,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 for card in person.cards.select_related("issued_by")
             ],
             "consents": consent_rows,
+            "digital_loans": digital_queries.digital_loans_active(person, timezone.now()),
             "today": today,
         },
     )

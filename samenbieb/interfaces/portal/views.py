@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 from samenbieb.catalog import queries as catalog_queries
 from samenbieb.catalog import search
 from samenbieb.catalog.models import Format
+from samenbieb.digital import queries as digital_queries
 from samenbieb.holdings import queries as holdings_queries
 from samenbieb.interfaces.portal.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, SearchForm
 from samenbieb.interfaces.portal.jsonld import record_jsonld
@@ -87,6 +88,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": record,
             "availability": holdings_queries.record_availability(record),
+            "online_access": digital_queries.online_access_for_record(record, timezone.now()),
             "language_name": LANGUAGE_LABELS.get(record.language, record.language),
             "jsonld": record_jsonld(record, request.build_absolute_uri()),
         },

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DigitalConfig(AppConfig):
+    name = "samenbieb.digital"
+    label = "digital"
+    verbose_name = _("Digital access")
