@@ -14,6 +14,7 @@ from tests.factories import (
     DigitalResourceFactory,
     RecordFactory,
     StaffRoleFactory,
+    staff_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def _staff(role: str) -> Client:
     client = Client()
-    client.force_login(StaffRoleFactory(role=role).user)
+    staff_login(client, StaffRoleFactory(role=role).user)
     return client
 
 

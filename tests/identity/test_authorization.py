@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from samenbieb.core.models import AuditEvent
 from samenbieb.identity.models import ServiceConsent
-from tests.factories import StaffUserFactory
+from tests.factories import StaffUserFactory, staff_login
 from tests.identity.conftest import (
     LOGIN,
     Flow,
@@ -44,7 +44,7 @@ def test_a_visitor_without_member_session_logs_in_first_and_comes_back(client, m
 
 
 def test_a_staff_session_does_not_count_as_a_member(client, service):
-    client.force_login(StaffUserFactory(is_superuser=True))
+    staff_login(client, StaffUserFactory(is_superuser=True))
     response = client.get(Flow(service.client_id).url())
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)

@@ -19,7 +19,7 @@ from samenbieb.identity.models import ConnectedService
 from samenbieb.identity.services import connected_service_register
 from samenbieb.network.models import OrganisationKind
 from samenbieb.network.roles import Role
-from tests.factories import OrganisationFactory, StaffRoleFactory, StaffUserFactory
+from tests.factories import OrganisationFactory, StaffRoleFactory, StaffUserFactory, staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def _form(**changes):
 def test_a_network_administrator_registers_a_service_and_sees_its_secret_once(
     client, network_admin
 ):
-    client.force_login(network_admin)
+    staff_login(client, network_admin)
     response = client.post(ADD, _form())
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
@@ -80,14 +80,14 @@ def test_a_network_administrator_registers_a_service_and_sees_its_secret_once(
 
 
 def test_the_admin_refuses_plain_http_redirects_outside_localhost(client, network_admin):
-    client.force_login(network_admin)
+    staff_login(client, network_admin)
     response = client.post(ADD, _form(redirect_uris="http://ebooks.example.nl/callback"))
     assert response.status_code == 200
     assert not ConnectedService.objects.exists()
 
 
 def test_a_library_administrator_cannot_manage_connected_services(client, library_admin):
-    client.force_login(library_admin)
+    staff_login(client, library_admin)
     assert client.get(CHANGELIST).status_code == 403
     client.post(ADD, _form())
     assert not ConnectedService.objects.exists()
@@ -100,7 +100,7 @@ def test_a_library_administrator_cannot_manage_connected_services(client, librar
 
 
 def test_a_platform_operator_manages_connected_services(client):
-    client.force_login(StaffUserFactory(is_superuser=True))
+    staff_login(client, StaffUserFactory(is_superuser=True))
     assert client.get(CHANGELIST).status_code == 200
 
 
