@@ -183,7 +183,8 @@ class DigitalResource(models.Model):
         verbose_name_plural = _("digital resources")
         constraints = [
             models.CheckConstraint(
-                condition=Q(licence="simultaneous") | Q(copies__gte=1),
+                # NULL >= 1 is unknown, which a CHECK lets through: say "not null" too.
+                condition=Q(licence="simultaneous") | Q(copies__isnull=False, copies__gte=1),
                 name="digital_one_user_licence_has_copies",
                 violation_error_message=_("A one copy, one user licence needs a number of copies."),
             ),
