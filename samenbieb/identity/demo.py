@@ -31,7 +31,7 @@ def demo_service_register() -> DemoService:
         service = connected_service_register(
             actor=None,
             client_id=DEMO_CLIENT_ID,
-            display_name="Nationale e-bookplatform (demo)",
+            display_name="Nationaal e-bookplatform (demo)",
             description="Leen e-books en luisterboeken met je bibliotheekabonnement.",
             redirect_uris=[DEMO_REDIRECT_URI],
             post_logout_redirect_uris=["https://localhost:8443/"],

@@ -36,8 +36,8 @@ class MembershipNotValid(ServiceRefused):
         super().__init__(
             _(
                 "Your membership is not valid at the moment, so you cannot use this service "
-                "through your library. Renew your membership at your library or in your "
-                "account, then try again."
+                "through your library. Renew your membership at the desk of your library, "
+                "then try again."
             )
         )
 

@@ -56,7 +56,7 @@ class ConnectedService(AbstractApplication):
     display_name = models.CharField(
         _("name shown to members"),
         max_length=100,
-        help_text=_("In Dutch, as members know the service: 'Nationale e-bookplatform'."),
+        help_text=_("In Dutch, as members know the service: 'Nationaal e-bookplatform'."),
     )
     description = models.TextField(
         _("description for members"),

@@ -90,6 +90,6 @@ class NotADemoAccount(DomainError):
         super().__init__(
             _(
                 "Codes are only shown for staff accounts that the demo created, with the "
-                "demo's public secret."
+                "demo's public key."
             )
         )

@@ -70,7 +70,7 @@ def register(db):
     """Register a connected service as the system: ``register(scopes=[...], ...)``."""
 
     def make(**options) -> RegisteredService:
-        options.setdefault("display_name", "Nationale e-bookplatform")
+        options.setdefault("display_name", "Nationaal e-bookplatform")
         options.setdefault("redirect_uris", [REDIRECT_URI])
         options.setdefault("scopes", ["openid"])
         return connected_service_register(actor=None, **options)

@@ -51,7 +51,7 @@ def callback_uri() -> Iterator[str]:
 def client_id(transactional_db, callback_uri) -> str:
     return connected_service_register(
         actor=None,
-        display_name="Nationale e-bookplatform",
+        display_name="Nationaal e-bookplatform",
         description="Leen e-books en luisterboeken met je bibliotheekabonnement.",
         redirect_uris=[callback_uri],
         scopes=["openid", "profile", "library"],

@@ -40,7 +40,7 @@ def library_admin():
 
 def _form(**changes):
     data = {
-        "display_name": "Nationale e-bookplatform",
+        "display_name": "Nationaal e-bookplatform",
         "name": "ebooks",
         "description": "Leen e-books.",
         "client_type": "confidential",
@@ -158,7 +158,7 @@ def test_the_demo_registers_the_e_book_platform_once():
     assert first == second
     assert first.client_id == DEMO_CLIENT_ID
     service = ConnectedService.objects.get()
-    assert service.display_name == "Nationale e-bookplatform (demo)"
+    assert service.display_name == "Nationaal e-bookplatform (demo)"
     assert service.client_type == "public"
 
 
