@@ -69,14 +69,15 @@ def digital_resources_add(
             provider=new.provider,
             access_url=new.access_url,
         )
-        try:
-            resource.full_clean()
-        except ValidationError as invalid:
-            raise InvalidDigitalResource(invalid.message_dict) from None
+        # Checked before the model's own check, so the message names the field.
         if resource.licence == Licence.ONE_COPY_ONE_USER and not resource.copies:
             raise InvalidDigitalResource(
                 {"copies": [_("A one copy, one user licence needs a number of copies.")]}
             )
+        try:
+            resource.full_clean()
+        except ValidationError as invalid:
+            raise InvalidDigitalResource(invalid.message_dict) from None
         resource.save()
         created.append(resource)
         audit_record(

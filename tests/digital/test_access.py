@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from samenbieb.core.errors import NotPermitted
 from samenbieb.core.models import AuditEvent
-from samenbieb.digital import queries, services
+from samenbieb.digital import services
 from samenbieb.digital.errors import (
     AllCopiesInUse,
     LoanNotConfirmed,
@@ -208,11 +208,3 @@ def test_staff_of_another_library_cannot_open_access_for_a_member(member):
             actor=outsider, person=member, resource=DigitalResourceFactory(), borrow=True
         )
     assert not DigitalLoan.objects.exists()
-
-
-def test_a_one_user_licence_without_copies_lends_nothing_and_is_not_offered(member):
-    """The catalogue's check lets NULL copies through; access treats it as not available."""
-    resource = DigitalResourceFactory(copies=None)
-    with pytest.raises(ResourceUnavailable):
-        _open(member, resource)
-    assert queries.online_access_for_record(resource.record, timezone.now()) == []
