@@ -3,9 +3,11 @@ and transits follow."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import ClassVar
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
@@ -77,6 +79,9 @@ def age_band_of(age: int) -> AgeBand:
     return next(band for lowest, band in AGE_BAND_LOWEST_AGES if age >= lowest)
 
 
+NOT_NEGATIVE = MinValueValidator(Decimal("0.00"))
+
+
 def _absent_as_zero(field: str) -> Coalesce:
     # NULL means "any"; as 0 in the unique index two "any"s collide, on SQLite and
     # PostgreSQL alike (UNIQUE NULLS NOT DISTINCT exists on PostgreSQL 15+ only).
@@ -126,7 +131,9 @@ class CirculationRule(models.Model):
         blank=True,
         help_text=_("Empty: any item type."),
     )
-    loan_days = models.PositiveSmallIntegerField(_("loan period in days"))
+    loan_days = models.PositiveSmallIntegerField(
+        _("loan period in days"), validators=[MinValueValidator(1)]
+    )
     renewals_allowed = models.PositiveSmallIntegerField(_("renewals allowed"))
     max_loans = models.PositiveSmallIntegerField(
         _("maximum loans"),
@@ -138,12 +145,17 @@ class CirculationRule(models.Model):
         ),
     )
     holds_allowed = models.BooleanField(_("holds allowed"), default=True)
-    hold_fee = models.DecimalField(_("hold fee"), max_digits=6, decimal_places=2)
-    fine_per_day = models.DecimalField(_("overdue fine per day"), max_digits=6, decimal_places=2)
+    hold_fee = models.DecimalField(
+        _("hold fee"), max_digits=6, decimal_places=2, validators=[NOT_NEGATIVE]
+    )
+    fine_per_day = models.DecimalField(
+        _("overdue fine per day"), max_digits=6, decimal_places=2, validators=[NOT_NEGATIVE]
+    )
     fine_cap = models.DecimalField(
         _("maximum fine per loan"),
         max_digits=6,
         decimal_places=2,
+        validators=[NOT_NEGATIVE],
         null=True,
         blank=True,
         help_text=_("Empty: no maximum."),
