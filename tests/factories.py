@@ -273,3 +273,20 @@ class DigitalLoanFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("person.home_organisation")
     started = factory.LazyFunction(lambda: dt.datetime.now(dt.UTC) - dt.timedelta(days=1))
     ends = factory.LazyAttribute(lambda loan: loan.started + dt.timedelta(days=21))
+
+
+class CirculationRuleFactory(factory.django.DjangoModelFactory):
+    """A library's rule for anyone and any item type unless told otherwise."""
+
+    class Meta:
+        model = "circulation.CirculationRule"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    loan_days = 21
+    renewals_allowed = 2
+    max_loans = 25
+    holds_allowed = True
+    hold_fee = "0.50"
+    fine_per_day = "0.25"
+    fine_cap = "5.00"
+    may_travel = True

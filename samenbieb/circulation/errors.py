@@ -17,3 +17,13 @@ class InvalidCharge(CirculationError):
 
     def __init__(self, message: str | Promise) -> None:
         super().__init__(message)
+
+
+class InvalidCirculationRule(CirculationError):
+    """A rule that breaks the matrix: a duplicate, a foreign plan, a negative amount."""
+
+    code = "invalid_circulation_rule"
+
+    def __init__(self, message: str | Promise, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

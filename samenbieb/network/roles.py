@@ -30,6 +30,10 @@ class Capability(models.TextChoices):
         "members.manage",
         _("Register members, issue cards and start or renew memberships"),
     )
+    CIRCULATION_RULES_MANAGE = (
+        "circulation.rules.manage",
+        _("Set the library's circulation rules: loan periods, limits, fees and fines"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -57,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.HOLDINGS_MANAGE,
             Capability.MEMBERS_VIEW,
             Capability.MEMBERS_MANAGE,
+            Capability.CIRCULATION_RULES_MANAGE,
         }
     ),
 }

@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from samenbieb.circulation.models import Charge
+from samenbieb.circulation.models import Charge, CirculationRule
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
@@ -38,6 +38,7 @@ from samenbieb.network.roles import Capability, Role
 from tests.factories import (
     BranchFactory,
     ChargeFactory,
+    CirculationRuleFactory,
     ClosureFactory,
     ConsentFactory,
     DigitalLoanFactory,
@@ -74,6 +75,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         Membership: membership,
         Consent: ConsentFactory(person=member),
         Charge: ChargeFactory(person=member),
+        CirculationRule: CirculationRuleFactory(organisation=organisation),
         DigitalLoan: DigitalLoanFactory(person=member),
         AuditEvent: audit_record(
             actor=None,
@@ -100,6 +102,7 @@ OWNED_MODELS = [
     Membership,
     Consent,
     Charge,
+    CirculationRule,
     DigitalLoan,
 ]
 ALL_ROLES = list(Role)
@@ -199,7 +202,17 @@ def test_admin_will_not_open_another_organisations_row(world, role, model):
 @pytest.mark.parametrize("role", ALL_ROLES)
 @pytest.mark.parametrize(
     "model",
-    [Organisation, Branch, Closure, StaffRole, Item, Person, MembershipPlan, Charge],
+    [
+        Organisation,
+        Branch,
+        Closure,
+        StaffRole,
+        Item,
+        Person,
+        MembershipPlan,
+        Charge,
+        CirculationRule,
+    ],
     ids=lambda m: m.__name__,
 )
 def test_admin_will_not_change_or_delete_another_organisations_row(world, role, model):

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from samenbieb.circulation.defaults import demo_rules_create
 from samenbieb.demo.collection import collection_load
 from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             if created:
                 report, items = collection_load()
             members = members_load(today=timezone.localdate())
+            demo_rules_create()
             service = demo_service_register()
         if options["quiet"]:
             return
