@@ -161,6 +161,12 @@ def import_marc_files(
     return report
 
 
+def file_match_keys(path: str | Path) -> list[str]:
+    """The match keys of the readable records in ``path``: which catalogue records came
+    from a file, for a caller that works on them after importing it (the demo)."""
+    return [item.parsed.match_key for item in _read(Path(path), None) if isinstance(item, _Good)]
+
+
 def _write(batch: dict[str, _Good], actor: Any, report: ImportReport) -> None:
     goods = list(batch.values())
     try:

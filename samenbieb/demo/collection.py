@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from samenbieb.catalog.importer import ImportReport, import_marc_files
+from samenbieb.catalog.importer import ImportReport, file_match_keys, import_marc_files
 from samenbieb.catalog.models import DigitalKind, DigitalResource, Licence, Record
 from samenbieb.digital import services as digital
 from samenbieb.holdings import services as holdings
@@ -48,6 +48,9 @@ DIGITAL_PROVIDERS = {
 def collection_load() -> tuple[ImportReport, int]:
     """Import the demo records and give each library copies; returns the report and item count."""
     report = import_marc_files([DEMO_RECORDS])
+    # Only the demo's own records get copies: the catalogue may hold many more (a benchmark
+    # catalogue of a million, or a library's own import).
+    demo_keys = file_match_keys(DEMO_RECORDS)
     item_types = standard_item_types()
     rng = random.Random(SEED)
     libraries = list(Organisation.objects.filter(kind=OrganisationKind.LIBRARY).order_by("isil"))
@@ -58,7 +61,11 @@ def collection_load() -> tuple[ImportReport, int]:
         for library in libraries
     }
     copies: list[holdings.NewItem] = []
-    records = Record.objects.order_by("match_key").prefetch_related("contributors")
+    records = (
+        Record.objects.filter(match_key__in=demo_keys)
+        .order_by("match_key")
+        .prefetch_related("contributors")
+    )
     for record in records:
         youth = record.audience_max_age is not None and record.audience_max_age < 18
         item_type = item_types[default_item_type(record.format, youth=youth)]
@@ -75,13 +82,15 @@ def collection_load() -> tuple[ImportReport, int]:
                 )
             )
     added = holdings.items_add(actor=None, items=copies)
-    digital_collection_load(rng)
+    digital_collection_load(rng, demo_keys)
     return report, len(added)
 
 
-def digital_collection_load(rng: random.Random) -> list[DigitalResource]:
-    """Online access for twenty Dutch titles, with every kind and both licences."""
-    dutch = list(Record.objects.filter(language="dut").order_by("match_key"))
+def digital_collection_load(rng: random.Random, demo_keys: list[str]) -> list[DigitalResource]:
+    """Online access for twenty Dutch demo titles, with every kind and both licences."""
+    dutch = list(
+        Record.objects.filter(language="dut", match_key__in=demo_keys).order_by("match_key")
+    )
     chosen = rng.sample(dutch, k=min(len(DIGITAL_OFFERS), len(dutch)))
     return digital.digital_resources_add(
         actor=None,

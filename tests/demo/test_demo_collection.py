@@ -46,3 +46,14 @@ def test_building_the_demo_twice_adds_no_second_collection(demo):
     call_command("demo", "--quiet")
     assert Item.objects.count() == items
     assert Record.objects.count() == 500
+
+
+def test_the_demo_gives_copies_only_to_its_own_records(db):
+    from tests.factories import RecordFactory
+
+    already_there = RecordFactory(title="Een titel van een eigen import", language="dut")
+    call_command("demo", "--quiet")
+
+    assert not Item.objects.filter(record=already_there).exists()
+    assert not already_there.digital_resources.exists()
+    assert Record.objects.filter(items__isnull=True).count() == 1
