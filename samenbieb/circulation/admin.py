@@ -48,14 +48,7 @@ class CirculationRuleAdmin(TenantModelAdmin):
         "item_type",
         "plan",
         "age_band",
-        "loan_days",
-        "renewals_allowed",
-        "max_loans",
-        "holds_allowed",
-        "hold_fee",
-        "fine_per_day",
-        "fine_cap",
-        "may_travel",
+        *CirculationRule.TERMS,
     )
     list_display_links = ("organisation", "item_type")
     list_filter = ("item_type", "age_band", "holds_allowed", "may_travel")
@@ -114,14 +107,7 @@ class CirculationRuleAdmin(TenantModelAdmin):
                 plan=rule.plan,
                 age_band=rule.age_band,
                 item_type=rule.item_type,
-                loan_days=rule.loan_days,
-                renewals_allowed=rule.renewals_allowed,
-                max_loans=rule.max_loans,
-                holds_allowed=rule.holds_allowed,
-                hold_fee=rule.hold_fee,
-                fine_per_day=rule.fine_per_day,
-                fine_cap=rule.fine_cap,
-                may_travel=rule.may_travel,
+                **{name: getattr(rule, name) for name in CirculationRule.TERMS},
             )
         except NotPermitted as refused:
             raise PermissionDenied(str(refused)) from None

@@ -168,6 +168,17 @@ class CirculationRule(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     tenant_path: ClassVar[str] = "organisation_id"
+    # The lending terms of a rule (not its key), as the services, rules and admin copy them.
+    TERMS: ClassVar[tuple[str, ...]] = (
+        "loan_days",
+        "renewals_allowed",
+        "max_loans",
+        "holds_allowed",
+        "hold_fee",
+        "fine_per_day",
+        "fine_cap",
+        "may_travel",
+    )
 
     class Meta:
         verbose_name = _("circulation rule")

@@ -69,14 +69,7 @@ class EffectiveRule:
     @classmethod
     def from_rule(cls, rule: CirculationRule) -> EffectiveRule:
         return cls(
-            loan_days=rule.loan_days,
-            renewals_allowed=rule.renewals_allowed,
-            max_loans=rule.max_loans,
-            holds_allowed=rule.holds_allowed,
-            hold_fee=rule.hold_fee,
-            fine_per_day=rule.fine_per_day,
-            fine_cap=rule.fine_cap,
-            may_travel=rule.may_travel,
+            **{name: getattr(rule, name) for name in CirculationRule.TERMS},
             source=RuleSource.NETWORK if rule.organisation_id is None else RuleSource.LIBRARY,
             rule_id=rule.pk,
         )

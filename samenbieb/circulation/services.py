@@ -63,16 +63,7 @@ def charge_add(
 
 
 RULE_KEY = ("organisation_id", "plan_id", "age_band", "item_type_id")
-RULE_TERMS = (
-    "loan_days",
-    "renewals_allowed",
-    "max_loans",
-    "holds_allowed",
-    "hold_fee",
-    "fine_per_day",
-    "fine_cap",
-    "may_travel",
-)
+RULE_TERMS = CirculationRule.TERMS
 
 
 def _rule_require(actor: StaffUser | None, organisation_id: int | None) -> None:
