@@ -160,7 +160,7 @@ def test_a_duplicate_rule_is_a_form_error(a, admin_a):
     CirculationRuleFactory(organisation=a)
     response = admin_a.post(reverse(ADD), _form(organisation=a.pk))
     assert response.status_code == 200
-    assert "already a rule" in response.content.decode()
+    assert "Er is al een regel" in response.content.decode()
     assert CirculationRule.objects.count() == 1
 
 
@@ -170,7 +170,7 @@ def test_a_plan_and_an_age_band_together_are_a_form_error(a, admin_a):
         reverse(ADD), _form(organisation=a.pk, plan=plan.pk, age_band=AgeBand.CHILD)
     )
     assert response.status_code == 200
-    assert "not both" in response.content.decode()
+    assert "niet allebei" in response.content.decode()
     assert not CirculationRule.objects.exists()
 
 

@@ -106,7 +106,7 @@ def test_validation_reports_a_duplicate_before_the_database_does(keys, spec):
         hold_fee="0.00",
         fine_per_day="0.00",
     )
-    with pytest.raises(ValidationError, match="already a rule"):
+    with pytest.raises(ValidationError, match="al een regel"):
         duplicate.full_clean()
 
 

@@ -173,7 +173,7 @@ def test_a_plan_of_another_library_is_refused(library, administrator):
 
 
 def test_a_plan_and_an_age_band_together_are_refused(library, administrator):
-    with pytest.raises(InvalidCirculationRule, match="not both"):
+    with pytest.raises(InvalidCirculationRule, match="niet allebei"):
         services.circulation_rule_set(
             actor=administrator,
             organisation=library,
@@ -187,7 +187,7 @@ def test_changing_a_rule_onto_the_key_of_another_is_refused(library, administrat
     dvd = ItemTypeFactory(code="dvd")
     CirculationRuleFactory(organisation=library, item_type=dvd)
     rule = CirculationRuleFactory(organisation=library)
-    with pytest.raises(InvalidCirculationRule, match="already a rule"):
+    with pytest.raises(InvalidCirculationRule, match="al een regel"):
         services.circulation_rule_set(
             actor=administrator, rule=rule, organisation=library, item_type=dvd, **TERMS
         )
