@@ -62,7 +62,7 @@ CATALOGUES: dict[str, tuple[int, int]] = {"national": (1_000_000, 2_000_000)}
 # Members per named scale, spread over the libraries by the population they serve; a
 # number of libraries has none unless ``persons=`` asks. The real network has some
 # 3.5 million members; a million is what the desk benchmarks need.
-PERSONS: dict[str, int] = {"tiny": 500, "small": 5_000, "network": 50_000, "national": 1_000_000}
+PERSONS: dict[str, int] = {"tiny": 500, "small": 2_000, "network": 10_000, "national": 1_000_000}
 MAX_PERSONS = 20_000_000
 ITEMS_PER_RECORD = 2
 MAX_RECORDS = 10_000_000
