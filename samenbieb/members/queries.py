@@ -76,13 +76,18 @@ def persons_for_desk(user: Any, text: str) -> list[Person]:
     visible = tenancy.visible(Person, user, Capability.MEMBERS_VIEW)
     barcode = card_number_or_none(text)
     if barcode is not None:
-        by_card = list(
-            visible.filter(
-                pk__in=LibraryCard.objects.filter(barcode=barcode).values("person_id")
-            ).select_related("home_organisation")
+        # Most names are valid card numbers too ("jans" → JANS): a light probe first
+        # keeps a name search from paying for the full query of a card scan.
+        holders = list(
+            LibraryCard.objects.filter(barcode=barcode).values_list("person_id", flat=True)
         )
-        if by_card:
-            return by_card
+        if holders:
+            # One holder at most (a card number is unique): no ordering to compile.
+            by_card = list(
+                visible.filter(pk__in=holders).select_related("home_organisation").order_by()
+            )
+            if by_card:
+                return by_card
     lowered = text.lower()
     condition = Q(family_key__startswith=lowered)
     first, _space, rest = lowered.partition(" ")
