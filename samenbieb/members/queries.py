@@ -76,18 +76,9 @@ def persons_for_desk(user: Any, text: str) -> list[Person]:
     visible = tenancy.visible(Person, user, Capability.MEMBERS_VIEW)
     barcode = card_number_or_none(text)
     if barcode is not None:
-        # Most names are valid card numbers too ("jans" → JANS): a light probe first
-        # keeps a name search from paying for the full query of a card scan.
-        holders = list(
-            LibraryCard.objects.filter(barcode=barcode).values_list("person_id", flat=True)
-        )
-        if holders:
-            # One holder at most (a card number is unique): no ordering to compile.
-            by_card = list(
-                visible.filter(pk__in=holders).select_related("home_organisation").order_by()
-            )
-            if by_card:
-                return by_card
+        by_card = _persons_by_card(visible, barcode)
+        if by_card:
+            return by_card
     lowered = text.lower()
     condition = Q(family_key__startswith=lowered)
     first, _space, rest = lowered.partition(" ")
@@ -102,6 +93,18 @@ def persons_for_desk(user: Any, text: str) -> list[Person]:
         .filter(condition)
         .select_related("home_organisation")
         .order_by("family_key", "given_key", "id")[:DESK_SEARCH_LIMIT]
+    )
+
+
+def _persons_by_card(visible: QuerySet[Person], barcode: str) -> list[Person]:
+    # Letters only: far more often a name ("jans" is the valid card number JANS) than a
+    # card, so a light probe first spares the name search the full query.
+    letters_only = not any(char.isdigit() for char in barcode)
+    if letters_only and not LibraryCard.objects.filter(barcode=barcode).exists():
+        return []
+    # A card number is unique: one holder at most, so no ordering to compile.
+    return list(
+        visible.filter(cards__barcode=barcode).select_related("home_organisation").order_by()
     )
 
 

@@ -108,3 +108,11 @@ def test_wildcards_in_the_search_text_are_plain_characters(library, desk):
 
     assert queries.persons_for_desk(desk, "%") == []
     assert queries.persons_for_desk(desk, "j_ns") == []
+
+
+def test_a_card_number_of_letters_only_finds_its_holder_before_any_name(library, desk):
+    holder = PersonFactory(home_organisation=library, family_name="Visser")
+    LibraryCardFactory(person=holder, barcode="JANS")
+    PersonFactory(home_organisation=library, family_name="Jansen")
+
+    assert queries.persons_for_desk(desk, "jans") == [holder]
