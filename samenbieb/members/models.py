@@ -8,11 +8,11 @@ log in through their own session (see docs/decisions/0004).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +23,26 @@ from samenbieb.network.validators import validate_postcode
 class Language(models.TextChoices):
     DUTCH = "nl", _("Dutch")
     ENGLISH = "en", _("English")
+
+
+class NameKey(Func):
+    """A name as the desk searches it: ``lower(name)``, compared and ordered code point by
+    code point.
+
+    On PostgreSQL that is ``lower(name) COLLATE "C"``: only under the C collation can a
+    btree index answer ``LIKE 'jans%'`` with a range scan *and* deliver the rows in the
+    order asked for, so a search stops after 25 rows instead of sorting every match. In
+    a database with a linguistic collation the order differs from it only for accents and
+    punctuation. SQLite compares code points anyway (its BINARY collation).
+    """
+
+    function = "LOWER"
+    arity = 1
+    output_field = models.CharField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        return f'({sql} COLLATE "C")', params
 
 
 class Person(models.Model):
@@ -74,7 +94,18 @@ class Person(models.Model):
             ),
         ]
         indexes = [
-            models.Index(Lower("family_name"), "given_name", name="person_name"),
+            # The desk search (members.queries.persons_for_desk): name prefixes in the
+            # order shown, for staff of one or a few libraries and for the whole network.
+            models.Index(
+                F("home_organisation"),
+                NameKey("family_name"),
+                NameKey("given_name"),
+                F("id"),
+                name="person_home_name_key",
+            ),
+            models.Index(
+                NameKey("family_name"), NameKey("given_name"), F("id"), name="person_name_key"
+            ),
         ]
 
     def __str__(self) -> str:

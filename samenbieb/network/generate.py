@@ -59,6 +59,11 @@ SCALES: dict[str, int] = {"tiny": 3, "small": 15, "network": 150, "national": 15
 # Scales that come with a synthetic catalogue: (records, items). The others have none, so
 # benchmarks of the network alone stay quick; ``records=``/``items=`` ask for any size.
 CATALOGUES: dict[str, tuple[int, int]] = {"national": (1_000_000, 2_000_000)}
+# Members per named scale, spread over the libraries by the population they serve; a
+# number of libraries has none unless ``persons=`` asks. The real network has some
+# 3.5 million members; a million is what the desk benchmarks need.
+PERSONS: dict[str, int] = {"tiny": 500, "small": 2_000, "network": 10_000, "national": 1_000_000}
+MAX_PERSONS = 20_000_000
 ITEMS_PER_RECORD = 2
 MAX_RECORDS = 10_000_000
 LENDING_KINDS = (BranchKind.MAIN, BranchKind.BRANCH, BranchKind.SERVICE_POINT, BranchKind.MOBILE)
@@ -366,6 +371,7 @@ class Generation:
     today: dt.date
     records_wanted: int = 0
     items_wanted: int = 0
+    persons_wanted: int = 0
     progress: Callable[[str], None] | None = None
     libraries: list[PlannedLibrary] = field(default_factory=list)
     branches: list[PlannedBranch] = field(default_factory=list)
@@ -424,6 +430,15 @@ def scale_catalogue(
     return records, items
 
 
+def scale_persons(scale: str | int, persons: int | None = None) -> int:
+    """The number of synthetic members for a scale, unless given."""
+    if persons is None:
+        persons = PERSONS.get(str(scale), 0)
+    if not 0 <= persons <= MAX_PERSONS:
+        raise ValueError(f"the number of persons must be between 0 and {MAX_PERSONS:,}")
+    return persons
+
+
 def network_generate(
     *,
     scale: str | int,
@@ -432,17 +447,20 @@ def network_generate(
     progress: Callable[[str], None] | None = None,
     records: int | None = None,
     items: int | None = None,
+    persons: int | None = None,
     detail: Callable[[str], None] | None = None,
 ) -> GeneratedNetwork:
     """Replace the synthetic network (ISILs ``NL-Gen…``) with a new one of ``scale``.
 
-    ``today`` anchors the closures (last year to two years ahead); ``progress`` is
-    called with each step's name when it is done, ``detail`` with progress inside the long
-    steps. ``records``/``items`` size the synthetic catalogue (default: the scale's, see
-    :data:`CATALOGUES`).
+    ``today`` anchors the closures (last year to two years ahead) and the members' ages
+    and memberships; ``progress`` is called with each step's name when it is done,
+    ``detail`` with progress inside the long steps. ``records``/``items`` size the
+    synthetic catalogue (default: the scale's, see :data:`CATALOGUES`), ``persons`` the
+    members (default: :data:`PERSONS`).
     """
     libraries = scale_libraries(scale)
     records, items = scale_catalogue(scale, records, items)
+    persons = scale_persons(scale, persons)
     generation = Generation(
         str(scale),
         libraries,
@@ -450,6 +468,7 @@ def network_generate(
         today or timezone.localdate(),
         records_wanted=records,
         items_wanted=items,
+        persons_wanted=persons,
         progress=detail,
     )
     counts: dict[str, int] = {}
@@ -661,7 +680,7 @@ def _branches_generate(generation: Generation) -> dict[str, int]:
             rows.append(
                 (
                     library.id, code, name, kind, street, str(rng.randint(1, 180)),
-                    _postcode(rng, rng.choice(area.pc4)), city, municipality.pk,
+                    postcode_random(rng, rng.choice(area.pc4)), city, municipality.pk,
                     Decimal(f"{latitude:.6f}"), Decimal(f"{longitude:.6f}"), "", "", True,
                 )
             )  # fmt: skip
@@ -707,7 +726,8 @@ def _branch_code(name: str) -> str:
     return code or "vestiging"
 
 
-def _postcode(rng: random.Random, pc4: str) -> str:
+def postcode_random(rng: random.Random, pc4: str) -> str:
+    """A valid postcode in the 4-digit area ``pc4``, with random letters."""
     while True:
         letters = rng.choice(POSTCODE_LETTERS) + rng.choice(POSTCODE_LETTERS)
         if letters not in {"SA", "SD", "SS"}:
@@ -847,7 +867,39 @@ def _items_delete() -> None:
     items_delete(list(generated_organisations().values_list("id", flat=True)))
 
 
-# In order of generation; deletion runs in reverse. Members come later.
+# --- members -------------------------------------------------------------------------
+
+
+def _persons_generate(generation: Generation) -> dict[str, int]:
+    # Imported here: the members generator builds on this module's postcode table.
+    from samenbieb.members.generate import HomeLibrary, home_municipality, persons_generate
+
+    libraries = [
+        HomeLibrary(
+            library.id,
+            tuple(
+                home_municipality(m.cbs_code, city_name(m), m.population)
+                for m in library.municipalities
+            ),
+        )
+        for library in generation.libraries
+    ]
+    return persons_generate(
+        count=generation.persons_wanted,
+        rng=generation.rng("persons"),
+        libraries=libraries,
+        today=generation.today,
+        progress=generation.progress,
+    )
+
+
+def _persons_delete() -> None:
+    from samenbieb.members.generate import persons_delete
+
+    persons_delete(list(generated_organisations().values_list("id", flat=True)))
+
+
+# In order of generation; deletion runs in reverse.
 STEPS: list[GeneratorStep] = [
     GeneratorStep("organisations", _organisations_generate, _organisations_delete),
     GeneratorStep("branches", _branches_generate, _branches_delete),
@@ -855,4 +907,5 @@ STEPS: list[GeneratorStep] = [
     GeneratorStep("closures", _closures_generate, _closures_delete),
     GeneratorStep("records", _records_generate, records_delete),
     GeneratorStep("items", _items_generate, _items_delete),
+    GeneratorStep("persons", _persons_generate, _persons_delete),
 ]

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from samenbieb.network.generate import (
+    PERSONS,
     SCALES,
     STEPS,
     network_generate,
@@ -39,6 +40,13 @@ class Command(BaseCommand):
             help="Synthetic items (default: the scale's; 'national' 2,000,000).",
         )
         parser.add_argument(
+            "--persons",
+            type=int,
+            help="Synthetic members with cards and memberships (default: the scale's: "
+            + ", ".join(f"{name} {n:,}" for name, n in PERSONS.items())
+            + "). They get no password.",
+        )
+        parser.add_argument(
             "--delete", action="store_true", help="Only delete the synthetic network."
         )
 
@@ -62,8 +70,13 @@ class Command(BaseCommand):
                 bar.set_postfix_str(step)
                 bar.update()
 
+        def detail(message: str) -> None:
+            # Inside a long step (records, items, persons): "persons 250,000/1,000,000".
+            if bar is not None:
+                bar.set_postfix_str(message)
+
         try:
-            for name in ("records", "items"):
+            for name in ("records", "items", "persons"):
                 if options[name] is not None and options[name] < 0:
                     raise CommandError(f"--{name} must not be negative")
             network = network_generate(
@@ -72,6 +85,8 @@ class Command(BaseCommand):
                 progress=progress,
                 records=options["records"],
                 items=options["items"],
+                persons=options["persons"],
+                detail=detail,
             )
         finally:
             if bar is not None:
