@@ -199,6 +199,14 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 SAMENBIEB = {
     # How far ahead the calendar looks for an open day before it gives up.
     "CALENDAR_HORIZON_DAYS": ENV.integer("SAMENBIEB_CALENDAR_HORIZON_DAYS", 366, minimum=7),
+    # Circulation: open charges above this amount (euros) block lending and renewing.
+    "CHARGES_BLOCK_THRESHOLD": ENV.text("SAMENBIEB_CHARGES_BLOCK_THRESHOLD", "10.00"),
+    # Days a copy waits on the hold shelf (counted to an open day of the pickup branch).
+    "HOLD_SHELF_DAYS": ENV.integer("SAMENBIEB_HOLD_SHELF_DAYS", 7, minimum=1),
+    # A transit not received after this many days is reported as taking too long.
+    "TRANSIT_TOO_LONG_DAYS": ENV.integer("SAMENBIEB_TRANSIT_TOO_LONG_DAYS", 7, minimum=1),
+    # How many days before the due date the "due soon" notice goes out.
+    "DUE_SOON_DAYS": ENV.integer("SAMENBIEB_DUE_SOON_DAYS", 3, minimum=1),
 }
 # The portal's public address for links that are printed or mailed (QR codes on posters);
 # empty: taken from the request.

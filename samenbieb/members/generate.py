@@ -50,7 +50,8 @@ from samenbieb.members.models import (
     Person,
 )
 from samenbieb.members.plans import DEFAULT_PLANS
-from samenbieb.members.services import CONSENT_TEXT_VERSION, add_months, age_on
+from samenbieb.members.dates import add_months, age_on
+from samenbieb.members.services import CONSENT_TEXT_VERSION
 from samenbieb.network.generate import (
     GENERATED_ISIL_PREFIX,
     STREETS,

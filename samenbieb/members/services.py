@@ -9,7 +9,6 @@ only. Audit details hold ids, never personal data. Cards live in
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping
 from typing import Literal
@@ -23,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samenbieb.circulation.models import ChargeKind
-from samenbieb.circulation.services import charge_add
+from samenbieb.circulation.services.charges import charge_add
 from samenbieb.core.audit import audit_record
 from samenbieb.members.cards import card_issue, card_number_normalise
 from samenbieb.members.errors import (
@@ -39,6 +38,7 @@ from samenbieb.members.errors import (
     PlanNotOffered,
     PossibleDuplicate,
 )
+from samenbieb.members.dates import add_months, age_on
 from samenbieb.members.identity import identity_key
 from samenbieb.members.models import (
     Consent,
@@ -71,18 +71,6 @@ CONSENT_TEXTS = {
     ),
 }
 Via = Literal["desk", "portal"]
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Age in whole years on ``day`` (someone born on 29 February ages on 1 March)."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months``, clamped to the end of a shorter month (31 Jan + 1 → 28 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _require(actor: StaffUser | None, organisation_id: int | None) -> None:

@@ -30,6 +30,11 @@ class Capability(models.TextChoices):
         "members.manage",
         _("Register members, issue cards and start or renew memberships"),
     )
+    CIRCULATION = (
+        "circulation.lend",
+        _("Lend, take back and renew items; holds, transits and payments at the desk"),
+    )
+    CHARGES_WAIVE = "circulation.charges.waive", _("Waive a member's charges, with a reason")
     CIRCULATION_RULES_MANAGE = (
         "circulation.rules.manage",
         _("Set the library's circulation rules: loan periods, limits, fees and fines"),
@@ -38,14 +43,26 @@ class Capability(models.TextChoices):
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.DESK: frozenset(
-        {Capability.NETWORK_VIEW, Capability.MEMBERS_VIEW, Capability.MEMBERS_MANAGE}
+        {
+            Capability.NETWORK_VIEW,
+            Capability.MEMBERS_VIEW,
+            Capability.MEMBERS_MANAGE,
+            Capability.CIRCULATION,
+            Capability.CHARGES_WAIVE,
+        }
     ),
     Role.CATALOGUER: frozenset(
         {Capability.NETWORK_VIEW, Capability.CATALOGUE_EDIT, Capability.HOLDINGS_MANAGE}
     ),
     Role.PROGRAMME_COORDINATOR: frozenset({Capability.NETWORK_VIEW}),
     Role.MANAGER: frozenset(
-        {Capability.NETWORK_VIEW, Capability.MEMBERS_VIEW, Capability.MEMBERS_MANAGE}
+        {
+            Capability.NETWORK_VIEW,
+            Capability.MEMBERS_VIEW,
+            Capability.MEMBERS_MANAGE,
+            Capability.CIRCULATION,
+            Capability.CHARGES_WAIVE,
+        }
     ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
@@ -61,6 +78,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.HOLDINGS_MANAGE,
             Capability.MEMBERS_VIEW,
             Capability.MEMBERS_MANAGE,
+            Capability.CIRCULATION,
+            Capability.CHARGES_WAIVE,
             Capability.CIRCULATION_RULES_MANAGE,
         }
     ),

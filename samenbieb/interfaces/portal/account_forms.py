@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenbieb.members.models import ConsentKind
-from samenbieb.members.services import ADULT_AGE, age_on
+from samenbieb.members.dates import age_on
+from samenbieb.members.services import ADULT_AGE
 from samenbieb.network.models import Organisation, OrganisationKind
 from samenbieb.network.validators import normalise_postcode, validate_postcode
 

@@ -1,5 +1,4 @@
-"""State changes of circulation. For now: circulation rules and charges; loans and holds
-follow.
+"""State changes of the policy matrix: setting and deleting circulation rules.
 
 ``actor`` is the staff user acting, or ``None`` for the system itself (a job, the demo
 loader, a member's own online action); permissions are checked for staff only.
@@ -14,52 +13,14 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from samenbieb.circulation.errors import InvalidCharge, InvalidCirculationRule
-from samenbieb.circulation.models import Charge, ChargeKind, CirculationRule
+from samenbieb.circulation.errors import InvalidCirculationRule
+from samenbieb.circulation.models import CirculationRule
 from samenbieb.core.audit import audit_record
 from samenbieb.holdings.models import ItemType
-from samenbieb.members.models import MembershipPlan, Person
+from samenbieb.members.models import MembershipPlan
 from samenbieb.network import tenancy
 from samenbieb.network.models import Organisation, StaffUser
 from samenbieb.network.roles import Capability
-
-
-@transaction.atomic
-def charge_add(
-    *,
-    actor: StaffUser | None,
-    person: Person,
-    organisation: Organisation,
-    kind: ChargeKind | str,
-    amount: Decimal,
-    description: str,
-) -> Charge:
-    """Record that ``person`` owes ``organisation`` ``amount`` euros."""
-    if actor is not None:
-        # Until circulation has its own capabilities, whoever manages members may charge.
-        tenancy.require(actor, organisation.pk, Capability.MEMBERS_MANAGE)
-    if kind not in ChargeKind.values:
-        raise InvalidCharge(_("Unknown kind of charge: %(kind)s.") % {"kind": kind})
-    amount = Decimal(amount)
-    if amount <= 0:
-        raise InvalidCharge(_("A charge must be more than € 0."))
-    charge = Charge(
-        person=person,
-        organisation=organisation,
-        kind=str(kind),
-        amount=amount,
-        description=description[:200],
-    )
-    charge.full_clean()
-    charge.save()
-    audit_record(
-        actor=actor,
-        event_type="circulation.charge.added",
-        organisation_id=organisation.pk,
-        target=charge,
-        details={"person": person.pk, "kind": str(kind), "amount": str(amount)},
-    )
-    return charge
 
 
 RULE_KEY = ("organisation_id", "plan_id", "age_band", "item_type_id")

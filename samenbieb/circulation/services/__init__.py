@@ -1,0 +1,17 @@
+"""State changes of circulation: every door (desk, portal, API, SIP2, jobs) calls these.
+
+``actor`` is the staff user acting, or ``None`` for the system itself (a job, a kiosk, a
+member's own online action); permissions are checked for staff only. Each service is
+atomic, locks the rows it changes and records an audit event.
+"""
+
+from samenbieb.circulation.services.charges import charge_add, charge_pay, charge_waive
+from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
+
+__all__ = [
+    "charge_add",
+    "charge_pay",
+    "charge_waive",
+    "circulation_rule_delete",
+    "circulation_rule_set",
+]
