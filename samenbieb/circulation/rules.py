@@ -35,8 +35,8 @@ from django.utils import timezone
 
 from samenbieb.circulation.models import AgeBand, CirculationRule, age_band_of
 from samenbieb.holdings.models import ItemType
-from samenbieb.members.models import Membership, MembershipPlan, Person
 from samenbieb.members.dates import age_on
+from samenbieb.members.models import Membership, MembershipPlan, Person
 from samenbieb.network.models import Branch, Organisation
 
 

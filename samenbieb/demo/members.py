@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from samenbieb.members import services
 from samenbieb.members.auth import member_email_verify
+from samenbieb.members.dates import add_months
 from samenbieb.members.models import LibraryCard, MembershipPlan, Person
 from samenbieb.members.plans import default_plans_create
-from samenbieb.members.dates import add_months
 from samenbieb.network.models import Organisation, OrganisationKind
 
 DEMO_MEMBER_PASSWORD = "lezen-is-leuk"  # noqa: S105 - a published demo password

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from samenbieb.identity.pairwise import pairwise_subject
 from samenbieb.identity.scopes import OPENID
+from samenbieb.members.dates import age_on
 from samenbieb.members.models import Person
 from samenbieb.members.queries import membership_valid
-from samenbieb.members.dates import age_on
 
 # (lowest age, band) from the top down; the bands statistics use as well.
 AGE_BANDS = ((65, "65+"), (18, "18-64"), (13, "13-17"), (0, "0-12"))

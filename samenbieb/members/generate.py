@@ -38,6 +38,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from samenbieb.core.bulk import bulk_insert
+from samenbieb.members.dates import add_months, age_on
 from samenbieb.members.identity import identity_key
 from samenbieb.members.models import (
     CardStatus,
@@ -50,7 +51,6 @@ from samenbieb.members.models import (
     Person,
 )
 from samenbieb.members.plans import DEFAULT_PLANS
-from samenbieb.members.dates import add_months, age_on
 from samenbieb.members.services import CONSENT_TEXT_VERSION
 from samenbieb.network.generate import (
     GENERATED_ISIL_PREFIX,

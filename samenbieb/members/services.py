@@ -25,6 +25,7 @@ from samenbieb.circulation.models import ChargeKind
 from samenbieb.circulation.services.charges import charge_add
 from samenbieb.core.audit import audit_record
 from samenbieb.members.cards import card_issue, card_number_normalise
+from samenbieb.members.dates import add_months, age_on
 from samenbieb.members.errors import (
     AgeOutsidePlan,
     DuplicateEmail,
@@ -38,7 +39,6 @@ from samenbieb.members.errors import (
     PlanNotOffered,
     PossibleDuplicate,
 )
-from samenbieb.members.dates import add_months, age_on
 from samenbieb.members.identity import identity_key
 from samenbieb.members.models import (
     Consent,

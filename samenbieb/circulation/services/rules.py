@@ -22,7 +22,6 @@ from samenbieb.network import tenancy
 from samenbieb.network.models import Organisation, StaffUser
 from samenbieb.network.roles import Capability
 
-
 RULE_KEY = ("organisation_id", "plan_id", "age_band", "item_type_id")
 RULE_TERMS = CirculationRule.TERMS
 

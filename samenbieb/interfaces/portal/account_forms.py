@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samenbieb.members.models import ConsentKind
 from samenbieb.members.dates import age_on
+from samenbieb.members.models import ConsentKind
 from samenbieb.members.services import ADULT_AGE
 from samenbieb.network.models import Organisation, OrganisationKind
 from samenbieb.network.validators import normalise_postcode, validate_postcode
