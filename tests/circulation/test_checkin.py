@@ -36,12 +36,15 @@ def test_an_item_returned_at_its_home_branch_goes_back_on_the_shelf(network):
     loan = lend(network, member, item)
     outcome = checkin(network.a1, item)
     assert outcome.action == CheckinAction.SHELVE
-    assert outcome.loan == loan and outcome.fine is None
+    assert outcome.loan == loan
+    assert outcome.fine is None
     assert "shelf" in outcome.instruction or "kast" in outcome.instruction
     item.refresh_from_db()
     loan.refresh_from_db()
-    assert item.status == ItemStatus.AVAILABLE and item.current_branch == network.a1
-    assert loan.returned_at == days_later(7) and loan.return_branch == network.a1
+    assert item.status == ItemStatus.AVAILABLE
+    assert item.current_branch == network.a1
+    assert loan.returned_at == days_later(7)
+    assert loan.return_branch == network.a1
 
 
 def test_a_returned_loan_loses_its_link_to_the_member(network):
@@ -76,8 +79,10 @@ def test_a_late_return_is_fined_per_day_up_to_the_cap(network):
     lend(network, member, second)
     # Due 9 December; back on 14 December: five days late at € 0.25.
     outcome = checkin(network.a1, first, now=dt.datetime(2026, 12, 14, 12, tzinfo=NOW.tzinfo))
-    assert outcome.fine is not None and outcome.fine.amount == Decimal("1.25")
-    assert outcome.fine.kind == ChargeKind.FINE and outcome.fine.organisation == network.a
+    assert outcome.fine is not None
+    assert outcome.fine.amount == Decimal("1.25")
+    assert outcome.fine.kind == ChargeKind.FINE
+    assert outcome.fine.organisation == network.a
     # Thirty days late: capped at € 3.00.
     outcome = checkin(network.a1, second, now=dt.datetime(2027, 1, 8, 12, tzinfo=NOW.tzinfo))
     assert outcome.fine.amount == Decimal("3.00")
@@ -101,7 +106,8 @@ def test_an_item_returned_at_another_library_travels_home(network):
     received = checkin(network.b1, item, now=days_later(9))
     assert received.action == CheckinAction.SHELVE
     item.refresh_from_db()
-    assert item.status == ItemStatus.AVAILABLE and item.current_branch == network.b1
+    assert item.status == ItemStatus.AVAILABLE
+    assert item.current_branch == network.b1
     assert not queries.transits_incoming(network.b1).exists()
 
 
@@ -111,7 +117,8 @@ def test_an_item_received_at_the_wrong_branch_is_sent_on(network):
     lend(network, member, item, branch=network.b1)
     checkin(network.c1, item)  # on its way to B1
     outcome = checkin(network.a2, item, now=days_later(8))
-    assert outcome.action == CheckinAction.TRANSIT_HOME and outcome.destination == network.b1
+    assert outcome.action == CheckinAction.TRANSIT_HOME
+    assert outcome.destination == network.b1
     assert Transit.objects.filter(received_at__isnull=True).get().from_branch == network.a2
 
 
@@ -124,10 +131,12 @@ def test_a_returned_item_that_fills_a_hold_here_goes_on_the_hold_shelf(network):
     )
     assert hold.status == HoldStatus.WAITING
     outcome = checkin(network.a1, item)  # Wednesday 25 November
-    assert outcome.action == CheckinAction.HOLD_SHELF and outcome.hold == hold
+    assert outcome.action == CheckinAction.HOLD_SHELF
+    assert outcome.hold == hold
     hold.refresh_from_db()
     item.refresh_from_db()
-    assert hold.status == HoldStatus.READY and hold.item == item
+    assert hold.status == HoldStatus.READY
+    assert hold.item == item
     assert hold.expires_on == dt.date(2026, 12, 2)
     assert item.status == ItemStatus.ON_HOLD_SHELF
     assert list(queries.hold_shelf(network.a1)) == [hold]
@@ -141,11 +150,14 @@ def test_a_returned_item_that_fills_a_hold_elsewhere_travels_to_the_pickup_branc
         actor=None, person=waiting, record=item.record, pickup_branch=network.c1, now=NOW
     )
     outcome = checkin(network.a2, item)
-    assert outcome.action == CheckinAction.TRANSIT_HOLD and outcome.destination == network.c1
+    assert outcome.action == CheckinAction.TRANSIT_HOLD
+    assert outcome.destination == network.c1
     hold.refresh_from_db()
-    assert hold.status == HoldStatus.IN_TRANSIT and hold.item == item
+    assert hold.status == HoldStatus.IN_TRANSIT
+    assert hold.item == item
     arrived = checkin(network.c1, item, now=days_later(9))
-    assert arrived.action == CheckinAction.HOLD_SHELF and arrived.hold == hold
+    assert arrived.action == CheckinAction.HOLD_SHELF
+    assert arrived.hold == hold
     hold.refresh_from_db()
     assert hold.status == HoldStatus.READY
 
@@ -198,6 +210,7 @@ def test_a_lost_item_that_turns_up_is_checked_in(network):
         network.a,
     )
     outcome = checkin(network.a1, item, now=days_later(40))
-    assert outcome.action == CheckinAction.SHELVE and outcome.loan is None
+    assert outcome.action == CheckinAction.SHELVE
+    assert outcome.loan is None
     item.refresh_from_db()
     assert item.status == ItemStatus.AVAILABLE

@@ -56,11 +56,14 @@ def test_a_member_borrows_an_item_for_the_loan_period_of_the_lending_library(net
     loan = checkout(network, member, item)
     item.refresh_from_db()
     assert item.status == ItemStatus.ON_LOAN
-    assert loan.person == member and loan.branch == network.a1
-    assert loan.organisation == network.a and loan.owner_organisation == network.a
+    assert loan.person == member
+    assert loan.branch == network.a1
+    assert loan.organisation == network.a
+    assert loan.owner_organisation == network.a
     # 21 days after Wednesday 18 November is Wednesday 9 December, an open day.
     assert loan.due_on == dt.date(2026, 12, 9)
-    assert loan.age_band == "adult" and loan.renewals_allowed == 2
+    assert loan.age_band == "adult"
+    assert loan.renewals_allowed == 2
 
 
 def test_the_due_date_moves_to_the_next_open_day_of_the_lending_branch(network):
