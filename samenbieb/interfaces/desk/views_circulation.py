@@ -13,8 +13,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -193,16 +192,9 @@ def _nothing_scanned() -> Feedback:
 def _item_barcode(request: HttpRequest, value: str) -> str | None:
     try:
         return barcode_normalise(value)
-    except InvalidBarcode:
-        _say(
-            request,
-            Feedback(
-                Level.REFUSAL,
-                str(Reason.UNKNOWN_ITEM),
-                _("“%(value)s” is not a card or item we know. Check the barcode and scan again.")
-                % {"value": value},
-            ),
-        )
+    except InvalidBarcode as error:
+        # Not a card and cannot be an item: say so, as a refusal that changed nothing.
+        _say(request, Feedback(Level.REFUSAL, str(Reason.UNKNOWN_ITEM), str(error.message)))
         return None
 
 
@@ -258,7 +250,7 @@ def checkin_scan(request: HttpRequest, page: str) -> HttpResponse:
     this branch, which routes the item (hold shelf, transit, receive, clear)."""
     target = CHECKIN_PAGES.get(page)
     if target is None:
-        raise PermissionDenied
+        raise Http404
     branch = desk.current_branch(request)
     form = CirculationScanForm(request.POST)
     if form.is_valid():
