@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samenbieb.circulation import queries as circulation_queries
@@ -206,6 +207,17 @@ def patron_summary(user: Any, person: Person, branch: Branch, today: dt.date) ->
     blocks: list[str] = []
     if membership is None:
         blocks.append(_("No valid membership today: nothing can be lent until it is renewed."))
+    # A guest's charges at other libraries block too; the desk learns that, not the amounts.
+    threshold = circulation_queries.charges_block_threshold()
+    owed = total if own else circulation_queries.charges_open_total(person)
+    if owed > threshold:
+        blocks.append(
+            _(
+                "Open charges above € %(threshold)s: lending, renewing and holds are blocked "
+                "until some are paid."
+            )
+            % {"threshold": formats.number_format(threshold, 2)}
+        )
     return PatronSummary(
         person=person,
         own=own,
