@@ -429,3 +429,47 @@ def test_charges_above_the_threshold_show_as_a_block_and_refuse_lending(desk, me
     refused = scan(desk, item.barcode)
     assert (refused.level, refused.code) == ("refusal", Reason.CHARGES_ABOVE_THRESHOLD)
     assert _open_loans(person) == []
+
+
+def test_the_maximum_number_of_loans_is_refused_at_the_next_item(desk, library, member, branch):
+    CirculationRuleFactory(organisation=library, max_loans=1)
+    person, card = member
+    first, second = item_at(branch), item_at(branch)
+    scan(desk, card)
+    scan(desk, first.barcode)
+    refused = scan(desk, second.barcode)
+    assert (refused.level, refused.code) == ("refusal", Reason.MAXIMUM_LOANS)
+    assert _open_loans(person) == [first.barcode]
+
+
+def test_an_item_type_not_for_loan_is_refused(desk, library, member, branch):
+    CirculationRuleFactory(organisation=library, max_loans=0)
+    person, card = member
+    item = item_at(branch)
+    scan(desk, card)
+    assert scan(desk, item.barcode).code == Reason.NOT_FOR_LOAN
+    assert _open_loans(person) == []
+
+
+def test_an_item_set_aside_for_another_members_hold_is_refused(desk, library, member, branch):
+    person, card = member
+    other, _other_card = member_of(library)
+    item = item_at(branch)
+    services.hold_place(actor=None, person=other, record=item.record, pickup_branch=branch)
+    scan(desk, card)
+    refused = scan(desk, item.barcode)
+    assert refused.code == Reason.ON_HOLD_FOR_SOMEONE_ELSE
+    assert _open_loans(person) == []
+    assert Hold.objects.get(person=other).status == HoldStatus.TO_PICK
+
+
+def test_a_second_check_in_of_the_same_item_changes_nothing(desk, member, branch):
+    _person, card = member
+    item = item_at(branch)
+    scan(desk, card)
+    scan(desk, item.barcode)
+    post(desk, "circulation_done")
+    assert scan(desk, item.barcode).code == "shelve"
+    again = scan(desk, item.barcode)
+    assert (again.status, again.level, again.code) == (200, "refusal", Reason.NOT_ON_LOAN)
+    assert Loan.objects.filter(item=item).count() == 1

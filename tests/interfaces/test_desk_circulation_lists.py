@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -148,3 +150,31 @@ def test_another_librarys_desk_sees_none_of_our_hold_shelf(desk, utrecht, member
 def test_a_scan_page_that_does_not_exist_is_not_found(desk):
     response = desk.post(reverse("desk:checkin_scan", args=["elders"]), {"barcode": "X1234"})
     assert response.status_code == 404
+
+
+def _queries_per_page(client) -> dict[str, int]:
+    counts = {}
+    for name in ("pick_list", "hold_shelf", "transits"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(f"desk:{name}")).status_code == 200
+        counts[name] = len(queries)
+    return counts
+
+
+def test_the_lists_read_the_same_number_of_queries_for_few_or_many_holds(utrecht):
+    library, centrum, noord = utrecht
+    counts = []
+    for size in (1, 4):
+        desk, _user = desk_client(library)
+        person, _card = member_of(library)
+        for _n in range(size):
+            # One to pick, one on the hold shelf and one on its way, per round.
+            _hold(person, item_at(centrum), centrum)
+            shelved = item_at(centrum)
+            _hold(person, shelved, centrum)
+            scan(desk, shelved.barcode, page="pick_list")
+            travelling = item_at(centrum)
+            _hold(person, travelling, noord)
+            scan(desk, travelling.barcode, page="pick_list")
+        counts.append(_queries_per_page(desk))
+    assert counts[0] == counts[1]
