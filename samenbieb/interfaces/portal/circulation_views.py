@@ -84,7 +84,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _hold_of(person: Person, pk: int) -> Hold:
-    hold = queries.holds_of(person).filter(pk=pk).select_related("pickup_branch").first()
+    hold = queries.hold_of_member(person, pk)
     if hold is None:
         raise Http404
     return hold
