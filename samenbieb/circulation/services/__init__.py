@@ -18,6 +18,7 @@ from samenbieb.circulation.services.loans import (
     loans_renew_all,
 )
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
+from samenbieb.circulation.services.settlement import settlement_compute
 
 __all__ = [
     "CheckinAction",
@@ -36,4 +37,5 @@ __all__ = [
     "loan_mark_lost",
     "loan_renew",
     "loans_renew_all",
+    "settlement_compute",
 ]
