@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from samenbieb.circulation import queries as circulation_queries
+from samenbieb.circulation import services as circulation_services
+from samenbieb.circulation.models import PaymentMethod
 from samenbieb.members import services
 from samenbieb.members.auth import member_email_verify
 from samenbieb.members.dates import add_months
@@ -134,6 +137,11 @@ def members_load(*, today: dt.date | None = None) -> list[DemoMember]:
             plan=plan(utrecht, "volwassen"),
             starts_on=add_months(today, -14),
         )
+    # They paid their membership fee when they joined, so the demo members can borrow and
+    # reserve (charges above the threshold would block them).
+    for person in (adult, child, arnhem_member, senior):
+        for charge in circulation_queries.charges_open(person):
+            circulation_services.charge_pay(actor=None, charge=charge, method=PaymentMethod.CARD)
     return [
         DemoMember("20000000000001", DEMO_MEMBER_PASSWORD, adult.full_name, utrecht.name, "adult"),
         DemoMember(

@@ -4,6 +4,8 @@ every page checked by axe-core."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from samenbieb.circulation import queries, services
@@ -49,6 +51,15 @@ def test_a_desk_employee_lends_and_takes_back_items_by_keyboard(
         record=third.record,
         pickup_branch=branch,
     )
+    # A late return elsewhere left her a fine above the threshold: she pays it at the desk.
+    services.charge_add(
+        actor=None,
+        person=sanne,
+        organisation=branch.organisation,
+        kind="fine",
+        amount=Decimal("12.50"),
+        description="Te laat terug",
+    )
     page = browser_page.page
 
     browser_page.goto(f"{live_server.url}/balie/uitlenen/")
@@ -65,7 +76,7 @@ def test_a_desk_employee_lends_and_takes_back_items_by_keyboard(
     assert _scan(browser_page, CARD) == "patron"
     assert page.locator("#scan-mode").get_attribute("data-mode") == "lend"
     assert "Sanne de Boer" in page.locator("#patron-name").inner_text()
-    # Her membership fee blocks lending: she pays it at the desk (method, then Enter).
+    # The fine blocks lending: she pays it at the desk (method, then Enter).
     assert page.locator("#patron-blocks").count() == 1
     for charge in queries.charges_open(sanne):
         page.locator(f"#charge-{charge.pk}-method").focus()
