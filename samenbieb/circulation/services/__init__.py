@@ -6,6 +6,11 @@ atomic, locks the rows it changes and records an audit event.
 """
 
 from samenbieb.circulation.services.charges import charge_add, charge_pay, charge_waive
+from samenbieb.circulation.services.notices import (
+    holds_notify_expiring,
+    loans_notify_due_soon,
+    loans_notify_overdue,
+)
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
 
 __all__ = [
@@ -14,4 +19,7 @@ __all__ = [
     "charge_waive",
     "circulation_rule_delete",
     "circulation_rule_set",
+    "holds_notify_expiring",
+    "loans_notify_due_soon",
+    "loans_notify_overdue",
 ]
