@@ -6,6 +6,17 @@ atomic, locks the rows it changes and records an audit event.
 """
 
 from samenbieb.circulation.services.charges import charge_add, charge_pay, charge_waive
+from samenbieb.circulation.services.holds import hold_cancel, hold_place, holds_expire
+from samenbieb.circulation.services.loans import (
+    CheckinAction,
+    CheckinOutcome,
+    RenewOutcome,
+    loan_checkin,
+    loan_checkout,
+    loan_mark_lost,
+    loan_renew,
+    loans_renew_all,
+)
 from samenbieb.circulation.services.notices import (
     holds_notify_expiring,
     loans_notify_due_soon,
@@ -14,12 +25,23 @@ from samenbieb.circulation.services.notices import (
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
 
 __all__ = [
+    "CheckinAction",
+    "CheckinOutcome",
+    "RenewOutcome",
     "charge_add",
     "charge_pay",
     "charge_waive",
     "circulation_rule_delete",
     "circulation_rule_set",
+    "hold_cancel",
+    "hold_place",
+    "holds_expire",
     "holds_notify_expiring",
+    "loan_checkin",
+    "loan_checkout",
+    "loan_mark_lost",
+    "loan_renew",
     "loans_notify_due_soon",
     "loans_notify_overdue",
+    "loans_renew_all",
 ]
