@@ -23,7 +23,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -74,7 +74,11 @@ def _hold_notice(kind: NoticeKind, hold_id: int, today: dt.date) -> Notice | Non
     )
     if hold is None or hold.person is None:
         return None  # picked up, cancelled or expired meanwhile: nothing to say
-    if kind == NoticeKind.HOLD_EXPIRING and (hold.expires_on is None or hold.expires_on < today):
+    # "Today" is the day the reminder was decided on, not the day a late job runs.
+    reminded_on = hold.expiring_notified_on or today
+    if kind == NoticeKind.HOLD_EXPIRING and (
+        hold.expires_on is None or hold.expires_on < reminded_on
+    ):
         return None
     return Notice(
         kind,
@@ -96,10 +100,11 @@ def _loans_notice(kind: NoticeKind, loan_id: int, today: dt.date) -> Notice | No
     if loan is None or loan.person is None:
         return None  # anonymised: the member is not ours to write to any more
     if kind == NoticeKind.DUE_SOON:
-        loans = list(_open_loans(loan.person).filter(due_on=loan.due_on, due_on__gte=today))
+        loans = list(_open_loans(loan.person).filter(due_on=loan.due_on))
         context: dict[str, Any] = {"due_on": loan.due_on}
     else:
-        loans = list(_open_loans(loan.person).filter(due_on__lt=today))
+        # Overdue on the day the notice was decided on, not the day a late job runs.
+        loans = list(_open_loans(loan.person).filter(due_on__lt=loan.overdue_notified_on or today))
         context = {}
     if not loans:
         return None  # returned or renewed meanwhile
@@ -115,9 +120,13 @@ def notice_compose(*, kind: NoticeKind, object_id: int, now: dt.datetime) -> Not
     return _loans_notice(kind, object_id, today)
 
 
+def _language(person: Person) -> str:
+    return person.preferred_language or settings.LANGUAGE_CODE
+
+
 def notice_render(notice: Notice) -> tuple[str, str]:
     """The subject and body of ``notice``, in the member's language."""
-    language = notice.person.preferred_language or settings.LANGUAGE_CODE
+    language = _language(notice.person)
     context = {"person": notice.person, **notice.context}
     with translation.override(language):
         # A subject is one line, whatever the template's whitespace.
@@ -153,6 +162,12 @@ def notice_send(*, kind: NoticeKind | str, object_id: int, now: dt.datetime | No
         notice_without_email(notice, object_id=object_id)
         return False
     subject, body = notice_render(notice)
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.person.email])
+    EmailMessage(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [notice.person.email],
+        headers={"Content-Language": _language(notice.person)},
+    ).send()
     logger.info("notice %s about #%d sent", kind, object_id)
     return True

@@ -18,7 +18,7 @@ def notice_send(kind: str, object_id: int) -> bool:
 @task()
 def holds_expire() -> int:
     """Every few minutes: holds not picked up in time expire; the copy goes to the next."""
-    return services.holds_expire()  # type: ignore[attr-defined]
+    return services.holds_expire()
 
 
 @task()
