@@ -21,10 +21,9 @@ from samenbieb.core.models import AuditEvent
 from tests.circulation.conftest import AMSTERDAM, NOW, days_later
 from tests.factories import RecordFactory
 
-# A real SMTP server on localhost (aiosmtpd), as the member mail tests use.
-from tests.members.smtp import smtp_capture  # noqa: F401
-
 pytestmark = pytest.mark.django_db
+
+# smtp_capture (tests/members/smtp.py): a real SMTP server on localhost.
 
 DUE = dt.date(2026, 12, 9)
 

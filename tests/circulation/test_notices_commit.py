@@ -13,9 +13,6 @@ from samenbieb.circulation.models import Loan
 from tests.circulation.conftest import AMSTERDAM, NOW
 from tests.factories import RecordFactory
 
-# A real SMTP server on localhost (aiosmtpd), as the member mail tests use.
-from tests.members.smtp import smtp_capture  # noqa: F401
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 THREE_DAYS_BEFORE_DUE = dt.datetime(2026, 12, 6, 7, 0, tzinfo=AMSTERDAM)
@@ -42,9 +39,13 @@ def test_the_notice_is_mailed_once_the_transaction_commits(loan, smtp_capture):
 
 
 def test_no_notice_is_mailed_when_the_transaction_rolls_back(loan, smtp_capture):
-    with pytest.raises(Interrupted), transaction.atomic():
-        services.loans_notify_due_soon(actor=None, now=THREE_DAYS_BEFORE_DUE)
-        raise Interrupted
+    def notify_then_fail():
+        with transaction.atomic():
+            services.loans_notify_due_soon(actor=None, now=THREE_DAYS_BEFORE_DUE)
+            raise Interrupted
+
+    with pytest.raises(Interrupted):
+        notify_then_fail()
 
     assert smtp_capture.messages == []
     loan.refresh_from_db()
