@@ -72,9 +72,17 @@ class Command(BaseCommand):
             raise CommandError("--interval must be 0 or more and --tick more than 0")
         self.stopping = threading.Event()
         self.worker: Worker | None = None
+        previous = {}
         if not options["once"]:
             for sig in (signal.SIGINT, signal.SIGTERM):
-                signal.signal(sig, self._stop)
+                previous[sig] = signal.signal(sig, self._stop)
+        try:
+            self._run(options)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+
+    def _run(self, options: dict[str, Any]) -> None:
         if options["verbosity"] < 2:
             # The worker announces itself at every turn of the loop; jobs log on their own.
             logging.getLogger("django_tasks_db").setLevel(logging.WARNING)
@@ -98,7 +106,7 @@ class Command(BaseCommand):
                     continue  # a job may have queued another (a retry, a notice)
                 break
             if not ran:
-                self.stopping.wait(min(options["interval"], max(0.0, next_tick - time.monotonic())))
+                self.stopping.wait(options["interval"])
         self.stdout.write("Samenbieb jobs stopped")
 
     def _tick(self) -> None:
