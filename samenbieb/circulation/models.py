@@ -579,3 +579,50 @@ class Transit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.from_branch} → {self.to_branch}"
+
+
+class SettlementLine(models.Model):
+    """One month's count of loans for one combination of member's library, item owner and
+    lending branch: the basis for settling national lending between libraries and for the
+    cockpit. Computed from loans by :func:`~samenbieb.circulation.services.settlement_compute`;
+    never edited by hand. Holds no personal data.
+    """
+
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    home_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("member's library"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    owner_organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("owner of the item"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    branch = models.ForeignKey(
+        Branch, verbose_name=_("lent at"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("lending library"), on_delete=models.PROTECT, related_name="+"
+    )
+    loans = models.PositiveIntegerField(_("loans"))
+    computed_at = models.DateTimeField(_("computed at"))
+
+    tenant_path: ClassVar[str] = "organisation_id"
+
+    class Meta:
+        verbose_name = _("settlement line")
+        verbose_name_plural = _("settlement lines")
+        ordering = ["-month", "home_organisation_id", "owner_organisation_id", "branch_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "home_organisation", "owner_organisation", "branch"],
+                name="settlement_line_unique",
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="settlement_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}: {self.loans}"

@@ -9,10 +9,11 @@ needs (name and card at the pickup desk).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from samenbieb.circulation.models import (
     Hold,
     HoldStatus,
     Loan,
+    SettlementLine,
     Transit,
 )
 from samenbieb.holdings.models import Item, ItemStatus
@@ -212,3 +214,28 @@ def pickup_branches() -> QuerySet[Branch]:
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
+
+
+@dataclass(frozen=True)
+class SettlementRow:
+    """Loans in a month where one library lent to another's member (national lending)."""
+
+    lender: str  # the item's owner
+    borrower_library: str  # the member's home library
+    loans: int
+
+
+def settlement_between_libraries(month: dt.date) -> list[SettlementRow]:
+    """Per pair of libraries, how many loans of ``month`` went from the owner of the item
+    to a member of another library (computed lines; see ``settlement_compute``)."""
+    rows = (
+        SettlementLine.objects.filter(month=month.replace(day=1))
+        .exclude(owner_organisation=F("home_organisation"))
+        .values("owner_organisation__name", "home_organisation__name")
+        .annotate(total=Sum("loans"))
+        .order_by("owner_organisation__name", "home_organisation__name")
+    )
+    return [
+        SettlementRow(row["owner_organisation__name"], row["home_organisation__name"], row["total"])
+        for row in rows
+    ]

@@ -214,3 +214,14 @@ def test_a_lost_item_that_turns_up_is_checked_in(network):
     assert outcome.loan is None
     item.refresh_from_db()
     assert item.status == ItemStatus.AVAILABLE
+
+
+def test_scanning_an_item_again_after_sending_it_changes_nothing(network):
+    item = network.copy(network.b1)
+    lend(network, network.member(network.a), item, branch=network.b1)
+    checkin(network.a1, item)
+    with pytest.raises(Refused) as refused:
+        checkin(network.a1, item)
+    assert refused.value.reason == Reason.IN_TRANSIT
+    assert "B-Centrum" in str(refused.value.message)
+    assert Transit.objects.get().received_at is None

@@ -23,6 +23,7 @@ from samenbieb.circulation.services.notices import (
     loans_notify_overdue,
 )
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
+from samenbieb.circulation.services.settlement import settlement_compute
 
 __all__ = [
     "CheckinAction",
@@ -44,4 +45,5 @@ __all__ = [
     "loans_notify_due_soon",
     "loans_notify_overdue",
     "loans_renew_all",
+    "settlement_compute",
 ]

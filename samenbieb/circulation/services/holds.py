@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -66,16 +66,21 @@ def next_waiting_hold(item: Item) -> Hold | None:
 
     Locked rows are skipped: a hold another transaction is filling right now with another
     copy is not filled twice (on PostgreSQL; SQLite runs one writer at a time anyway).
+    Holds are locked one at a time, so copies returned at the same moment each take the
+    next free hold instead of all waiting for the first.
     """
     travel: dict[tuple[int, int], bool] = {}
     waiting = (
-        Hold.objects.select_for_update(skip_locked=True)
+        Hold.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(common.fillable_by(item), record_id=item.record_id, status=HoldStatus.WAITING)
         .order_by("placed_at", "id")
     )
-    for hold in waiting[:_CANDIDATES]:
-        if hold_can_use(hold, item, travel):
+    passed: list[int] = []
+    while len(passed) < _CANDIDATES:
+        hold = waiting.exclude(pk__in=passed).first()
+        if hold is None or hold_can_use(hold, item, travel):
             return hold
+        passed.append(hold.pk)
     return None
 
 
@@ -133,21 +138,20 @@ def offer(item: Item, now: dt.datetime) -> Hold | None:
     return hold
 
 
-def _candidates(
-    record: Record, item: Item | None, pickup: Branch, home_organisation_id: int
-) -> QuerySet[Item]:
-    """Free copies in filling order (see the module docstring)."""
+def _first_free_copy(hold: Hold, record: Record, item: Item | None, pickup: Branch) -> Item | None:
+    """The first free copy in filling order (see the module docstring) that may serve
+    ``hold``, its row locked; copies other transactions hold locked are skipped."""
     copies = Item.objects.filter(record=record, status=ItemStatus.AVAILABLE).exclude(
         holds__status__in=HOLD_ALLOCATED
     )
     if item is not None:
         copies = copies.filter(pk=item.pk)
-    return (
+    ordered = (
         copies.select_for_update(skip_locked=True, of=("self",))
         .annotate(
             filling_order=Case(
                 When(current_branch=pickup, then=Value(0)),
-                When(organisation_id=home_organisation_id, then=Value(1)),
+                When(organisation_id=hold.home_organisation_id, then=Value(1)),
                 When(
                     current_branch__organisation__province=pickup.organisation.province,
                     then=Value(2),
@@ -156,8 +160,16 @@ def _candidates(
                 output_field=IntegerField(),
             )
         )
-        .order_by("filling_order", "pk")[:_CANDIDATES]
+        .order_by("filling_order", "pk")
     )
+    travel: dict[tuple[int, int], bool] = {}
+    passed: list[int] = []
+    while len(passed) < _CANDIDATES:
+        copy = ordered.exclude(pk__in=passed).first()
+        if copy is None or hold_can_use(hold, copy, travel):
+            return copy
+        passed.append(copy.pk)
+    return None
 
 
 def _refuse_pickup(branch: Branch) -> None:
@@ -240,11 +252,9 @@ def hold_place(
             amount=terms.hold_fee,
             description=_("Hold: %(title)s") % {"title": record.title[:150]},
         )
-    travel: dict[tuple[int, int], bool] = {}
-    for copy in _candidates(record, item, pickup_branch, person.home_organisation_id):
-        if hold_can_use(hold, copy, travel):
-            allocate(hold, copy, now)
-            break
+    copy = _first_free_copy(hold, record, item, pickup_branch)
+    if copy is not None:
+        allocate(hold, copy, now)
     audit_record(
         actor=actor,
         event_type="circulation.hold.placed",

@@ -92,7 +92,7 @@ def loan_checkout(
     item = common.item_locked(barcode)
     _refuse_item_state(item, person)
     allocated = (
-        Hold.objects.select_for_update()
+        Hold.objects.select_for_update(of=("self",))
         .filter(item=item, status__in=HOLD_ALLOCATED)
         .only("id", "person_id", "status", "item_id", "organisation_id")
         .first()
@@ -161,7 +161,7 @@ def _fulfil_own_hold(person: Person, item: Item, allocated: Hold | None, now: dt
     hold = allocated
     if hold is None:
         hold = (
-            Hold.objects.select_for_update()
+            Hold.objects.select_for_update(of=("self",))
             .filter(person=person, record_id=item.record_id, status__in=HOLD_ACTIVE)
             .first()
         )
@@ -249,7 +249,7 @@ def _route(item: Item, branch: Branch, now: dt.datetime, *, hold: Hold | None = 
     """
     if hold is None:
         hold = (
-            Hold.objects.select_for_update()
+            Hold.objects.select_for_update(of=("self",))
             .filter(item=item, status=HoldStatus.TO_PICK)
             .select_related("pickup_branch")
             .first()
@@ -325,7 +325,7 @@ def loan_checkin(
     event = "circulation.loan.checked_in"
     if item.status in (ItemStatus.ON_LOAN, ItemStatus.LOST, ItemStatus.MISSING):
         loan = (
-            Loan.objects.select_for_update()
+            Loan.objects.select_for_update(of=("self",))
             .select_related("person")
             .filter(item=item, returned_at__isnull=True)
             .first()
@@ -336,8 +336,18 @@ def loan_checkin(
         item_circulate(item=item, trigger=item_states.Trigger.CHECKIN, branch=branch)
     elif item.status == ItemStatus.IN_TRANSIT:
         transit = (
-            Transit.objects.select_for_update().filter(item=item, received_at__isnull=True).first()
+            Transit.objects.select_for_update(of=("self",))
+            .select_related("to_branch")
+            .filter(item=item, received_at__isnull=True)
+            .first()
         )
+        if transit is not None and transit.from_branch_id == branch.pk:
+            # Scanned again where it was just sent from: a double scan, nothing to do.
+            raise Refused(
+                Reason.IN_TRANSIT,
+                _("Already on its way to %(branch)s: put it in the crate for %(branch)s.")
+                % {"branch": transit.to_branch.name},
+            )
         if transit is not None:
             transit.received_at = now
             transit.received_branch = branch
@@ -347,7 +357,7 @@ def loan_checkin(
         event = "circulation.transit.received"
     elif item.status == ItemStatus.AVAILABLE:
         picked = (
-            Hold.objects.select_for_update()
+            Hold.objects.select_for_update(of=("self",))
             .select_related("pickup_branch__organisation")
             .filter(item=item, status=HoldStatus.TO_PICK)
             .first()
@@ -410,7 +420,7 @@ def _hold_travelling_here(transit: Transit, branch: Branch) -> Hold | None:
     if transit.hold_id is None:
         return None
     return (
-        Hold.objects.select_for_update()
+        Hold.objects.select_for_update(of=("self",))
         .select_related("pickup_branch__organisation")
         .filter(pk=transit.hold_id, status=HoldStatus.IN_TRANSIT)
         .first()
