@@ -13,6 +13,8 @@ import logging
 
 import pytest
 from django.db import transaction
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 
 from samenbieb.circulation import notices, services
 from samenbieb.circulation.models import Hold, HoldStatus, Loan
@@ -20,6 +22,7 @@ from samenbieb.circulation.notices import NoticeKind
 from samenbieb.core.models import AuditEvent
 from tests.circulation.conftest import AMSTERDAM, NOW, days_later
 from tests.factories import RecordFactory
+from tests.members.smtp import _free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +348,38 @@ def test_a_notice_whose_transaction_rolls_back_is_never_sent(network, ben, commi
 
     assert smtp_capture.messages == []
     assert Loan.objects.filter(due_soon_notified_on__isnull=False).count() == 0
+
+
+def test_a_notice_the_mail_server_refused_is_sent_by_a_later_attempt(
+    network, ben, committed, smtp_capture, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker would close the test's own transaction between two jobs.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run_worker():
+        db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()
+
+    lend(network, ben, "Matilda")
+    committed(lambda: services.loans_notify_due_soon(actor=None, now=at(DUE - dt.timedelta(3))))
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _free_port()  # nobody listens: the mail server is down
+    run_worker()
+    assert smtp_capture.messages == []
+    (later,) = DBTaskResult.objects.filter(status="READY")
+    assert later.run_after > later.enqueued_at
+
+    settings.EMAIL_PORT = working_port
+    DBTaskResult.objects.filter(pk=later.pk).update(run_after=later.enqueued_at)
+    run_worker()
+    assert len(smtp_capture.to("ben@example.org")) == 1
+    assert DBTaskResult.objects.get(pk=later.pk).status == "SUCCESSFUL"
