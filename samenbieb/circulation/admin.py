@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from samenbieb.circulation import services
-from samenbieb.circulation.models import Charge, CirculationRule
+from samenbieb.circulation.models import Charge, CirculationRule, Hold, Loan, SettlementLine
 from samenbieb.core.errors import NotPermitted
 from samenbieb.members.models import MembershipPlan
 from samenbieb.network import tenancy
@@ -20,12 +20,60 @@ from samenbieb.network.models import StaffUser
 from samenbieb.network.roles import Capability
 
 
+class ReadOnlyCirculationAdmin(TenantModelAdmin):
+    """Circulation changes only through its services (desk, portal, kiosks, jobs); the
+    admin shows the lending library's rows to its staff, read-only."""
+
+    view_capability = Capability.CIRCULATION
+    change_capability = Capability.CIRCULATION
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Charge, site=admin_site)
-class ChargeAdmin(TenantModelAdmin):
-    list_display = ("person", "organisation", "kind", "amount", "created_at", "paid_at")
+class ChargeAdmin(ReadOnlyCirculationAdmin):
+    list_display = (
+        "person",
+        "organisation",
+        "kind",
+        "amount",
+        "created_at",
+        "paid_at",
+        "cancelled_at",
+    )
     list_filter = ("kind",)
     list_select_related = ("person", "organisation")
-    raw_id_fields = ("person",)
+
+
+@admin.register(Loan, site=admin_site)
+class LoanAdmin(ReadOnlyCirculationAdmin):
+    list_display = ("item", "branch", "checked_out_at", "due_on", "renewals", "returned_at")
+    list_filter = ("age_band",)
+    list_select_related = ("item", "branch")
+    search_fields = ("item__barcode",)
+    date_hierarchy = "checked_out_at"
+
+
+@admin.register(Hold, site=admin_site)
+class HoldAdmin(ReadOnlyCirculationAdmin):
+    list_display = ("record", "pickup_branch", "status", "placed_at", "expires_on")
+    list_filter = ("status",)
+    list_select_related = ("record", "pickup_branch")
+
+
+@admin.register(SettlementLine, site=admin_site)
+class SettlementLineAdmin(ReadOnlyCirculationAdmin):
+    view_capability = Capability.NETWORK_VIEW
+    list_display = ("month", "home_organisation", "owner_organisation", "branch", "loans")
+    list_filter = ("month",)
+    list_select_related = ("home_organisation", "owner_organisation", "branch")
 
 
 def _plan_label(plan: MembershipPlan) -> str:

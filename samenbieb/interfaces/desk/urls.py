@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from samenbieb.interfaces.desk import views, views_login, views_members
+from samenbieb.interfaces.desk import views, views_circulation, views_login, views_members
 
 app_name = "desk"
 urlpatterns = [
@@ -30,4 +30,26 @@ urlpatterns = [
         views_members.member_membership_renew,
         name="member_membership_renew",
     ),
+    path("uitlenen/", views_circulation.circulation, name="circulation"),
+    path("uitlenen/scan/", views_circulation.circulation_scan, name="circulation_scan"),
+    path("uitlenen/klaar/", views_circulation.circulation_done, name="circulation_done"),
+    path("uitlenen/vestiging/", views_circulation.circulation_branch, name="circulation_branch"),
+    path("uitlenen/verlengen/", views_circulation.loans_renew_all, name="loans_renew_all"),
+    path("uitlenen/verlengen/<int:pk>/", views_circulation.loan_renew, name="loan_renew"),
+    path("uitlenen/reserveren/", views_circulation.hold_place, name="hold_place"),
+    path(
+        "uitlenen/reserveringen/<int:pk>/annuleren/",
+        views_circulation.hold_cancel,
+        name="hold_cancel",
+    ),
+    path("uitlenen/kosten/<int:pk>/betalen/", views_circulation.charge_pay, name="charge_pay"),
+    path(
+        "uitlenen/kosten/<int:pk>/kwijtschelden/",
+        views_circulation.charge_waive,
+        name="charge_waive",
+    ),
+    path("ophaallijst/", views_circulation.pick_list, name="pick_list"),
+    path("reserveringsplank/", views_circulation.hold_shelf, name="hold_shelf"),
+    path("transport/", views_circulation.transits, name="transits"),
+    path("scan/<str:page>/", views_circulation.checkin_scan, name="checkin_scan"),
 ]

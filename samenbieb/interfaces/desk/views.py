@@ -36,10 +36,16 @@ def home(request: HttpRequest) -> HttpResponse:
         for organisation, branches in groupby(rows, key=lambda row: row.branch.organisation)
     ]
     has_role = not tenancy.staff_scope(request.user).is_empty
+    may_lend = not tenancy.staff_scope(request.user, Capability.CIRCULATION).is_empty
     return render(
         request,
         "desk/home.html",
-        {"organisations": organisations, "today": today, "has_role": has_role},
+        {
+            "organisations": organisations,
+            "today": today,
+            "has_role": has_role,
+            "may_lend": may_lend,
+        },
     )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samenbieb.digital import queries as digital_queries
+from samenbieb.interfaces.portal import circulation_views
 from samenbieb.interfaces.portal.account_forms import (
     CONSENT_TEXTS,
     ConsentForm,
@@ -282,6 +283,7 @@ def account(request: HttpRequest) -> HttpResponse:
                 for card in person.cards.select_related("issued_by")
             ],
             "consents": consent_rows,
+            **circulation_views.account_sections(person, consents),
             "digital_loans": digital_queries.digital_loans_active(person, timezone.now()),
             "today": today,
         },

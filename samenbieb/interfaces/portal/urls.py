@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samenbieb.interfaces.portal import account_urls, digital_urls, views
+from samenbieb.interfaces.portal import account_urls, circulation_urls, digital_urls, views
 
 app_name = "portal"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("titels/<int:pk>/", views.record_detail, name="record"),
     *account_urls.urlpatterns,
     *digital_urls.urlpatterns,
+    *circulation_urls.urlpatterns,
 ]

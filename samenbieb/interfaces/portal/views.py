@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,11 +11,13 @@ from django.views.decorators.http import require_safe
 
 from samenbieb.catalog import queries as catalog_queries
 from samenbieb.catalog import search
-from samenbieb.catalog.models import Format
+from samenbieb.catalog.models import Format, Record
 from samenbieb.digital import queries as digital_queries
 from samenbieb.holdings import queries as holdings_queries
+from samenbieb.interfaces.portal.circulation_forms import hold_section
 from samenbieb.interfaces.portal.forms import AUDIENCE_LABELS, LANGUAGE_LABELS, SearchForm
 from samenbieb.interfaces.portal.jsonld import record_jsonld
+from samenbieb.members.auth import current_member
 from samenbieb.network import queries
 
 # The parameters a search keeps when a member pages through results.
@@ -82,17 +85,21 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = catalog_queries.record_for_display(pk)
     if record is None:
         raise Http404
-    return render(
-        request,
-        "portal/record.html",
-        {
-            "record": record,
-            "availability": holdings_queries.record_availability(record),
-            "online_access": digital_queries.online_access_for_record(record, timezone.now()),
-            "language_name": LANGUAGE_LABELS.get(record.language, record.language),
-            "jsonld": record_jsonld(record, request.build_absolute_uri()),
-        },
-    )
+    return render(request, "portal/record.html", record_context(request, record))
+
+
+def record_context(
+    request: HttpRequest, record: Record, hold: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """What the record page shows; ``hold`` is a hold form that came back refused."""
+    return {
+        "record": record,
+        "availability": holdings_queries.record_availability(record),
+        "online_access": digital_queries.online_access_for_record(record, timezone.now()),
+        "language_name": LANGUAGE_LABELS.get(record.language, record.language),
+        "jsonld": record_jsonld(record, request.build_absolute_uri()),
+        "hold": hold or hold_section(current_member(request), record),
+    }
 
 
 def _asks_something(form: SearchForm) -> bool:

@@ -527,4 +527,5 @@ STAFF = [
     ("privacy", "Pieter", "Vacy", "NL-UtBU", "privacy_officer"),
     ("beheerder", "Bea", "Heerder", "NL-UtBU", "administrator"),
     ("balie-arnhem", "Aram", "Hemmes", "NL-ArBR", "desk"),
+    ("balie-amersfoort", "Amal", "Foort", "NL-AmfBA", "desk"),
 ]
