@@ -10,7 +10,8 @@ from tests.factories import PASSWORD, StaffRoleFactory
 # that tests and the live server do around it is ordinary synchronous Django code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytest_plugins = ["tests.browser"]
+# tests.members.smtp: the `smtp_capture` fixture, a real SMTP server on localhost.
+pytest_plugins = ["tests.browser", "tests.members.smtp"]
 
 
 def _uses_database(item: pytest.Item) -> bool:

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
     "samenbieb.core",
     "samenbieb.network",
     "samenbieb.catalog",
@@ -158,6 +160,17 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_HOST = ENV.text("SAMENBIEB_SMTP_HOST", "127.0.0.1")
 EMAIL_PORT = ENV.integer("SAMENBIEB_SMTP_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = ENV.text("SAMENBIEB_MAIL_FROM", "Samenbieb <noreply@samenbieb.localhost>")
+# A mail server that does not answer must not hold a job worker for minutes.
+EMAIL_TIMEOUT = 30
+
+# Background jobs (docs/decisions/0006-job-queue.md): rows in our own database, run by
+# `samenbieb jobs` (which `samenbieb serve` starts beside the web server).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 LOG_LEVEL = ENV.text("SAMENBIEB_LOG_LEVEL", "INFO").upper()
 if LOG_LEVEL not in {"DEBUG", "INFO", "WARNING", "ERROR"}:

@@ -69,3 +69,28 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class ScheduledRun(models.Model):
+    """One time slot of a periodic job, claimed by the scheduler that enqueued it.
+
+    The unique (job, slot) pair is the claim: a second scheduler that reaches the same slot
+    fails to insert and enqueues nothing (docs/decisions/0006-job-queue.md).
+    """
+
+    job = models.CharField(_("job"), max_length=100)
+    slot = models.DateTimeField(_("time slot"))
+    claimed_at = models.DateTimeField(_("claimed at"))
+    # host:pid of the scheduler: no personal data.
+    claimed_by = models.CharField(_("claimed by"), max_length=100)
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        ordering = ["-slot", "job"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once_per_slot"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.slot:%Y-%m-%d %H:%M}"

@@ -17,6 +17,11 @@ from samenbieb.circulation.services.loans import (
     loan_renew,
     loans_renew_all,
 )
+from samenbieb.circulation.services.notices import (
+    holds_notify_expiring,
+    loans_notify_due_soon,
+    loans_notify_overdue,
+)
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
 from samenbieb.circulation.services.settlement import settlement_compute
 
@@ -32,10 +37,13 @@ __all__ = [
     "hold_cancel",
     "hold_place",
     "holds_expire",
+    "holds_notify_expiring",
     "loan_checkin",
     "loan_checkout",
     "loan_mark_lost",
     "loan_renew",
+    "loans_notify_due_soon",
+    "loans_notify_overdue",
     "loans_renew_all",
     "settlement_compute",
 ]

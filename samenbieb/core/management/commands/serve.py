@@ -1,7 +1,11 @@
-"""Serve Samenbieb's web interface with gunicorn (a production WSGI server)."""
+"""Serve Samenbieb's web interface with gunicorn (a production WSGI server), with the
+background jobs (``samenbieb jobs``) in a child process unless ``--no-jobs``."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -32,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--workers", type=int, default=2)
         parser.add_argument("--threads", type=int, default=4)
+        parser.add_argument(
+            "--no-jobs",
+            action="store_true",
+            help="Do not run the background jobs beside the server (run `samenbieb jobs`).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not 0 < options["port"] < 65536:
@@ -42,6 +51,14 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Samenbieb serves http://{options['host']}:{options['port']}/ (Ctrl+C stops)"
         )
+        jobs = None if options["no_jobs"] else jobs_start()
+        try:
+            self._serve(options)
+        finally:
+            if jobs is not None:
+                jobs_stop(jobs)
+
+    def _serve(self, options: dict[str, Any]) -> None:
         _Gunicorn(
             {
                 "bind": f"{options['host']}:{options['port']}",
@@ -54,3 +71,22 @@ class Command(BaseCommand):
                 "timeout": 60,
             }
         ).run()
+
+
+def jobs_start() -> subprocess.Popen[bytes]:
+    """Start ``samenbieb jobs`` as a child process that stops when this one does."""
+    return subprocess.Popen(  # noqa: S603 - our own interpreter and module, fixed arguments
+        [sys.executable, "-m", "samenbieb.cli", "jobs", "--parent", str(os.getpid())]
+    )
+
+
+def jobs_stop(jobs: subprocess.Popen[bytes], *, timeout: float = 30) -> None:
+    """Ask the jobs to stop after the running one; kill them if they take too long."""
+    if jobs.poll() is not None:
+        return
+    jobs.terminate()
+    try:
+        jobs.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        jobs.kill()
+        jobs.wait()
