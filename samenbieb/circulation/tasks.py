@@ -3,6 +3,9 @@ service, as the system (``actor=None``), and may safely run twice."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks import task
 
 from samenbieb.circulation import notices, services
@@ -37,3 +40,11 @@ def loans_notify_overdue() -> int:
 def holds_notify_expiring() -> int:
     """Daily: remind members of holds waiting on the shelf for a day or two more."""
     return services.holds_notify_expiring(actor=None)
+
+
+@task()
+def settlement_compute_last_month() -> int:
+    """Daily: (re)compute last month's settlement between libraries. Re-running replaces
+    the month's lines, so late returns and a missed night are harmless."""
+    last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+    return services.settlement_compute(actor=None, month=last_month)

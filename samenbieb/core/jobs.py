@@ -156,6 +156,11 @@ SCHEDULE: tuple[Periodic, ...] = (
         "samenbieb.digital.tasks.digital_loans_close_expired",
         every=dt.timedelta(hours=1),
     ),
+    Periodic(
+        "settlement_compute_last_month",
+        "samenbieb.circulation.tasks.settlement_compute_last_month",
+        daily_at=dt.time(4, 0),
+    ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
 )
 

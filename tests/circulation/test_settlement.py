@@ -78,3 +78,18 @@ def test_the_settlement_command_prints_national_lending_as_csv(network, capsys):
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "month,lender,borrower_library,loans"
     assert out[1] == f"2026-11,{network.b.name},{network.a.name},1"
+
+
+def test_the_nightly_job_settles_last_month(network):
+    from django.utils import timezone
+
+    from samenbieb.circulation import tasks
+
+    first_of_this_month = timezone.localdate().replace(day=1)
+    last_month = first_of_this_month - dt.timedelta(days=1)
+    in_last_month = dt.datetime.combine(last_month, dt.time(12), tzinfo=NOW.tzinfo)
+    lend(network, network.member(network.a), network.a1, network.b1, now=in_last_month)
+    tasks.settlement_compute_last_month.enqueue()
+    line = SettlementLine.objects.get()
+    assert line.month == last_month.replace(day=1)
+    assert line.owner_organisation == network.b
