@@ -225,3 +225,29 @@ def test_scanning_an_item_again_after_sending_it_changes_nothing(network):
     assert refused.value.reason == Reason.IN_TRANSIT
     assert "B-Centrum" in str(refused.value.message)
     assert Transit.objects.get().received_at is None
+
+
+def test_an_item_returned_damaged_is_set_aside_and_the_damage_charged(network):
+    member = network.member(network.a)
+    item = network.copy(network.b1)
+    loan = lend(network, member, item, branch=network.b1)
+    services.loan_return_damaged(
+        actor=None, branch=network.a1, loan=loan, amount=Decimal("7.50"), now=days_later(5)
+    )
+    item.refresh_from_db()
+    loan.refresh_from_db()
+    assert item.status == ItemStatus.DAMAGED
+    assert item.current_branch == network.a1
+    assert loan.returned_at == days_later(5)
+    charge = queries.charges_open(member).get()
+    assert (charge.kind, charge.amount, charge.organisation) == (
+        ChargeKind.REPLACEMENT,
+        Decimal("7.50"),
+        network.b,
+    )
+    # It is not lent again until it is repaired.
+    with pytest.raises(Refused) as refused:
+        services.loan_checkout(
+            actor=None, branch=network.a1, person=member, barcode=item.barcode, now=days_later(6)
+        )
+    assert refused.value.reason == Reason.ITEM_NOT_AVAILABLE

@@ -15,6 +15,7 @@ from samenbieb.circulation.services.loans import (
     loan_checkout,
     loan_mark_lost,
     loan_renew,
+    loan_return_damaged,
     loans_renew_all,
 )
 from samenbieb.circulation.services.notices import (
@@ -42,6 +43,7 @@ __all__ = [
     "loan_checkout",
     "loan_mark_lost",
     "loan_renew",
+    "loan_return_damaged",
     "loans_notify_due_soon",
     "loans_notify_overdue",
     "loans_renew_all",

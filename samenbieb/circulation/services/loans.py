@@ -579,3 +579,56 @@ def loan_mark_lost(*, actor: StaffUser | None, loan: Loan, now: dt.datetime | No
         details={"item": item.barcode, "charge": charge.pk if charge else None},
     )
     return locked
+
+
+# --- damaged -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def loan_return_damaged(
+    *,
+    actor: StaffUser | None,
+    branch: Branch,
+    loan: Loan,
+    amount: Decimal | None = None,
+    now: dt.datetime | None = None,
+) -> Loan:
+    """The member brings the item back damaged: the loan ends here (with any late fine),
+    the item is set aside for repair, and the owner charges ``amount`` (default: the
+    replacement price) for the damage."""
+    now = now or timezone.now()
+    common.require_at(actor, branch.organisation_id)
+    locked = (
+        Loan.objects.select_for_update(of=("self",))
+        .select_related("item__record", "person")
+        .filter(pk=loan.pk, returned_at__isnull=True)
+        .first()
+    )
+    if locked is None:
+        raise Refused(Reason.LOAN_NOT_FOUND, _("This loan is not running (any more)."))
+    item = Item.objects.select_for_update(of=("self",)).get(pk=locked.item_id)
+    price = item.replacement_price if amount is None else Decimal(amount)
+    member = locked.person
+    charge = None
+    if member is not None and price:
+        charge = charge_add(
+            actor=None,
+            person=member,
+            organisation=item.organisation_id,
+            kind=ChargeKind.REPLACEMENT,
+            amount=price,
+            description=_("Damaged: %(title)s") % {"title": locked.item.record.title[:150]},
+            item=item,
+        )
+    _charge_fine(locked, item, common.today_of(now))
+    _close_loan(locked, branch, now)
+    item_circulate(item=item, trigger=item_states.Trigger.CHECKIN, branch=branch)
+    item_circulate(item=item, trigger=item_states.Trigger.MARK_DAMAGED, branch=branch)
+    audit_record(
+        actor=actor,
+        event_type="circulation.loan.returned_damaged",
+        organisation_id=branch.organisation_id,
+        target=locked,
+        details={"item": item.barcode, "charge": charge.pk if charge else None},
+    )
+    return locked
