@@ -473,3 +473,18 @@ def test_a_second_check_in_of_the_same_item_changes_nothing(desk, member, branch
     again = scan(desk, item.barcode)
     assert (again.status, again.level, again.code) == (200, "refusal", Reason.NOT_ON_LOAN)
     assert Loan.objects.filter(item=item).count() == 1
+
+
+def test_a_loan_returned_damaged_is_taken_back_and_charged(desk, member, branch):
+    person, card = member
+    item = item_at(branch, replacement_price="19.95")
+    scan(desk, card)
+    scan(desk, item.barcode)
+    loan = Loan.objects.get(item=item, returned_at__isnull=True)
+    said = post(desk, "loan_return_damaged", loan.pk)
+    assert (said.level, said.code) == ("instruction", "returned_damaged")
+    item.refresh_from_db()
+    assert item.status == ItemStatus.DAMAGED
+    assert str(Charge.objects.get(person=person, kind="replacement").amount) == "19.95"
+    again = post(desk, "loan_return_damaged", loan.pk)
+    assert again.code == Reason.LOAN_NOT_FOUND

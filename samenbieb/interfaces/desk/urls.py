@@ -36,6 +36,11 @@ urlpatterns = [
     path("uitlenen/vestiging/", views_circulation.circulation_branch, name="circulation_branch"),
     path("uitlenen/verlengen/", views_circulation.loans_renew_all, name="loans_renew_all"),
     path("uitlenen/verlengen/<int:pk>/", views_circulation.loan_renew, name="loan_renew"),
+    path(
+        "uitlenen/beschadigd/<int:pk>/",
+        views_circulation.loan_return_damaged,
+        name="loan_return_damaged",
+    ),
     path("uitlenen/reserveren/", views_circulation.hold_place, name="hold_place"),
     path(
         "uitlenen/reserveringen/<int:pk>/annuleren/",

@@ -327,6 +327,43 @@ def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def loan_return_damaged(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member hands in a loan damaged: it is taken back here, set aside for repair,
+    and the owner's replacement price is charged (staff can waive part of it later)."""
+    patron = _patron_or_back(request)
+    if patron is None:
+        return _back(request)
+    loan = desk.patron_loans(request.user, patron).filter(pk=pk).first()
+    branch = desk.current_branch(request)
+    if loan is None:
+        _say(
+            request,
+            Feedback(
+                Level.REFUSAL,
+                str(Reason.LOAN_NOT_FOUND),
+                _("This loan is no longer open. Nothing was changed."),
+            ),
+        )
+        return _back(request)
+    try:
+        services.loan_return_damaged(actor=_staff(request), branch=branch, loan=loan)
+    except DomainError as error:
+        _refused(request, error)
+    else:
+        _say(
+            request,
+            Feedback(
+                Level.INSTRUCTION,
+                "returned_damaged",
+                _("Taken back damaged: %(item)s. Put it aside for repair.")
+                % {"item": _title(loan.item)},
+            ),
+        )
+    return _back(request)
+
+
+@require_POST
+@login_required
 def loans_renew_all(request: HttpRequest) -> HttpResponse:
     patron = _patron_or_back(request)
     if patron is None:
