@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samenbieb.catalog.models import Record
 from samenbieb.holdings.models import Item, ItemType
@@ -413,7 +414,7 @@ class HoldStatus(models.TextChoices):
     IN_TRANSIT = "in_transit", _("On its way to the pickup branch")
     READY = "ready", _("Ready for pickup")
     FULFILLED = "fulfilled", _("Picked up")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("hold", "Cancelled")
     EXPIRED = "expired", _("Not picked up in time")
 
 
