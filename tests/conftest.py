@@ -29,9 +29,14 @@ def _reference_data_outlives_flushes(request: pytest.FixtureRequest, django_db_b
         from samenbieb.network.models import Municipality
         from samenbieb.network.reference import municipalities_load
 
+        from samenbieb.programmes.models import TargetGroup, Theme, Topic
+        from samenbieb.programmes.vocabularies import vocabularies_load
+
         with django_db_blocker.unblock():
             if not Municipality.objects.exists():
                 municipalities_load()
+            if not Topic.objects.exists():
+                vocabularies_load(Theme, TargetGroup, Topic)
 
 
 @pytest.fixture

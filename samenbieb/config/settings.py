@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "samenbieb.holdings",
     "samenbieb.members",
     "samenbieb.circulation",
+    "samenbieb.programmes",
     "oauth2_provider",
     "samenbieb.identity",
     "samenbieb.digital",
