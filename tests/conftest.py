@@ -28,7 +28,6 @@ def _reference_data_outlives_flushes(request: pytest.FixtureRequest, django_db_b
     if _uses_database(request.node):
         from samenbieb.network.models import Municipality
         from samenbieb.network.reference import municipalities_load
-
         from samenbieb.programmes.models import TargetGroup, Theme, Topic
         from samenbieb.programmes.vocabularies import vocabularies_load
 
