@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST, require_safe
 from samenbieb.circulation import queries as circulation_queries
 from samenbieb.circulation import services
 from samenbieb.circulation.errors import Reason, Refused
+from samenbieb.circulation.models import Loan
 from samenbieb.core.errors import DomainError
 from samenbieb.holdings.barcodes import barcode_normalise
 from samenbieb.holdings.errors import InvalidBarcode
@@ -291,12 +292,12 @@ def _patron_or_back(request: HttpRequest) -> Person | None:
     return patron
 
 
-@require_POST
-@login_required
-def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
+def _open_loan_of_patron(request: HttpRequest, pk: int) -> Loan | None:
+    """The current patron's open loan ``pk`` as this desk may see it; otherwise ``None``,
+    with the desk told why (no patron, or a loan that is no longer open)."""
     patron = _patron_or_back(request)
     if patron is None:
-        return _back(request)
+        return None
     loan = desk.patron_loans(request.user, patron).filter(pk=pk).first()
     if loan is None:
         _say(
@@ -304,9 +305,17 @@ def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
             Feedback(
                 Level.REFUSAL,
                 str(Reason.LOAN_NOT_FOUND),
-                _("This loan is no longer open. Nothing was renewed."),
+                _("This loan is no longer open. Nothing was changed."),
             ),
         )
+    return loan
+
+
+@require_POST
+@login_required
+def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = _open_loan_of_patron(request, pk)
+    if loan is None:
         return _back(request)
     try:
         renewed = services.loan_renew(actor=_staff(request), loan=loan)
@@ -330,23 +339,13 @@ def loan_renew(request: HttpRequest, pk: int) -> HttpResponse:
 def loan_return_damaged(request: HttpRequest, pk: int) -> HttpResponse:
     """The member hands in a loan damaged: it is taken back here, set aside for repair,
     and the owner's replacement price is charged (staff can waive part of it later)."""
-    patron = _patron_or_back(request)
-    if patron is None:
-        return _back(request)
-    loan = desk.patron_loans(request.user, patron).filter(pk=pk).first()
-    branch = desk.current_branch(request)
+    loan = _open_loan_of_patron(request, pk)
     if loan is None:
-        _say(
-            request,
-            Feedback(
-                Level.REFUSAL,
-                str(Reason.LOAN_NOT_FOUND),
-                _("This loan is no longer open. Nothing was changed."),
-            ),
-        )
         return _back(request)
     try:
-        services.loan_return_damaged(actor=_staff(request), branch=branch, loan=loan)
+        services.loan_return_damaged(
+            actor=_staff(request), branch=desk.current_branch(request), loan=loan
+        )
     except DomainError as error:
         _refused(request, error)
     else:
