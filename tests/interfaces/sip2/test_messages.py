@@ -656,7 +656,8 @@ def test_fee_paid_without_a_charge_pays_the_oldest_charges_that_add_up_exactly(w
     assert _open(member) == [third]
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.paid_at and second.paid_at
+    assert first.paid_at
+    assert second.paid_at
 
 
 @pytest.mark.parametrize("amount", ["2.00", "0", "abc", "100.00"])
