@@ -10,8 +10,9 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from samenbieb.circulation.models import Charge, CirculationRule
+from samenbieb.circulation.models import Charge, CirculationRule, Hold, Loan, SettlementLine
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
@@ -55,6 +56,38 @@ from tests.factories import (
 from tests.selfservice.factories import KioskFactory
 
 
+def _circulation_rows(organisation: Organisation, branch: Branch, member: Person) -> dict:
+    item = ItemFactory(organisation=organisation, home_branch=branch)
+    now = timezone.now()
+    where = {"organisation": organisation, "home_organisation": organisation}
+    return {
+        Loan: Loan.objects.create(
+            item=item,
+            person=member,
+            branch=branch,
+            owner_organisation=organisation,
+            item_type=item.item_type,
+            age_band="adult",
+            checked_out_at=now,
+            due_on=now.date(),
+            renewals_allowed=2,
+            fine_per_day=0,
+            **where,
+        ),
+        Hold: Hold.objects.create(
+            record=item.record, person=member, pickup_branch=branch, placed_at=now, **where
+        ),
+        SettlementLine: SettlementLine.objects.create(
+            month=now.date().replace(day=1),
+            owner_organisation=organisation,
+            branch=branch,
+            loans=1,
+            computed_at=now,
+            **where,
+        ),
+    }
+
+
 def _rows_for(organisation: Organisation) -> dict[type, object]:
     branch = BranchFactory(organisation=organisation)
     colleague = StaffRoleFactory(organisation=organisation, role=Role.DESK)
@@ -79,6 +112,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         Charge: ChargeFactory(person=member),
         CirculationRule: CirculationRuleFactory(organisation=organisation),
         DigitalLoan: DigitalLoanFactory(person=member),
+        **_circulation_rows(organisation, branch, member),
         Kiosk: KioskFactory(branch=branch),
         AuditEvent: audit_record(
             actor=None,
@@ -108,6 +142,9 @@ OWNED_MODELS = [
     CirculationRule,
     DigitalLoan,
     Kiosk,
+    Loan,
+    Hold,
+    SettlementLine,
 ]
 ALL_ROLES = list(Role)
 
