@@ -221,6 +221,8 @@ SAMENBIEB = {
     "TRANSIT_TOO_LONG_DAYS": ENV.integer("SAMENBIEB_TRANSIT_TOO_LONG_DAYS", 7, minimum=1),
     # How many days before the due date the "due soon" notice goes out.
     "DUE_SOON_DAYS": ENV.integer("SAMENBIEB_DUE_SOON_DAYS", 3, minimum=1),
+    # Days a closed referral keeps the person's name and phone number before they are erased.
+    "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
 }
 # The portal's public address for links that are printed or mailed (QR codes on posters);
 # empty: taken from the request.

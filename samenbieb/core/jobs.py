@@ -162,6 +162,11 @@ SCHEDULE: tuple[Periodic, ...] = (
         daily_at=dt.time(4, 0),
     ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
+    Periodic(
+        "referrals_anonymise_closed",
+        "samenbieb.programmes.tasks_partners.referrals_anonymise_closed",
+        daily_at=dt.time(3, 45),
+    ),
 )
 
 

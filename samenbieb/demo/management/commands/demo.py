@@ -10,6 +10,7 @@ from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
+from samenbieb.programmes.demo_partners import demo_partner_accounts, demo_partners_load
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             members = members_load(today=timezone.localdate())
             demo_rules_create()
             service = demo_service_register()
+            demo_partners_load()
         if options["quiet"]:
             return
         if created:
@@ -54,7 +56,17 @@ class Command(BaseCommand):
                 f"  {account.username:<14} password {account.password:<16} "
                 f"{account.role:<22} {account.organisation}"
             )
-        self._second_factor(accounts)
+        partner_accounts = demo_partner_accounts()
+        if partner_accounts:
+            self.stdout.write(
+                "\nPartner accounts (log in at /balie/; they see only their own referrals):"
+            )
+            for account in partner_accounts:
+                self.stdout.write(
+                    f"  {account.username:<16} (password {account.password}): "
+                    f"{account.organisation}"
+                )
+        self._second_factor([*accounts, *partner_accounts])
 
     def _second_factor(self, accounts: list[Any]) -> None:
         if not second_factor.required():
