@@ -162,6 +162,16 @@ SCHEDULE: tuple[Periodic, ...] = (
         daily_at=dt.time(4, 0),
     ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
+    Periodic(
+        "registrations_remind",
+        "samenbieb.programmes.tasks.registrations_remind",
+        daily_at=dt.time(10, 0),
+    ),
+    Periodic(
+        "registrations_anonymise_past",
+        "samenbieb.programmes.tasks.registrations_anonymise_past",
+        daily_at=dt.time(3, 15),
+    ),
 )
 
 
