@@ -163,6 +163,16 @@ SCHEDULE: tuple[Periodic, ...] = (
     ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
     Periodic(
+        "registrations_remind",
+        "samenbieb.programmes.tasks.registrations_remind",
+        daily_at=dt.time(10, 0),
+    ),
+    Periodic(
+        "registrations_anonymise_past",
+        "samenbieb.programmes.tasks.registrations_anonymise_past",
+        daily_at=dt.time(3, 15),
+    ),
+    Periodic(
         "referrals_anonymise_closed",
         "samenbieb.programmes.tasks_partners.referrals_anonymise_closed",
         daily_at=dt.time(3, 45),

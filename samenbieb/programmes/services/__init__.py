@@ -1,6 +1,23 @@
-"""State changes of programmes and services; one module per area, re-exported here."""
+"""State changes of programmes and services: every door (desk, portal, jobs) calls these.
+Each area adds its own lines (activities, consultations, partners)."""
 
-from samenbieb.programmes.services.partners import (  # noqa: F401
+from samenbieb.programmes.services.activities import (
+    ActivityData,
+    activity_cancel,
+    activity_create,
+    activity_create_from_programme,
+    activity_publish,
+    activity_update,
+    attendance_record,
+    registration_cancel,
+    registration_create,
+    registrations_anonymise,
+    registrations_anonymise_past,
+    registrations_remind,
+    session_add,
+    session_remove,
+)
+from samenbieb.programmes.services.partners import (
     activity_partner_set,
     partner_account_create,
     partner_contact_add,
@@ -11,3 +28,29 @@ from samenbieb.programmes.services.partners import (  # noqa: F401
     referral_status_set,
     referrals_anonymise_closed,
 )
+
+__all__ = [
+    "ActivityData",
+    "activity_cancel",
+    "activity_create",
+    "activity_create_from_programme",
+    "activity_publish",
+    "activity_update",
+    "attendance_record",
+    "registration_cancel",
+    "registration_create",
+    "registrations_anonymise",
+    "registrations_anonymise_past",
+    "registrations_remind",
+    "session_add",
+    "session_remove",
+    "activity_partner_set",
+    "partner_account_create",
+    "partner_contact_add",
+    "partner_create",
+    "partner_update",
+    "referral_create_incoming",
+    "referral_create_outgoing",
+    "referral_status_set",
+    "referrals_anonymise_closed",
+]
