@@ -56,17 +56,24 @@ class Command(BaseCommand):
                 f"  {account.username:<14} password {account.password:<16} "
                 f"{account.role:<22} {account.organisation}"
             )
-        partner_accounts = demo_partner_accounts()
-        if partner_accounts:
+        self._second_factor(accounts)
+        self._partner_accounts()
+
+    def _partner_accounts(self) -> None:
+        accounts = demo_partner_accounts()
+        if not accounts:
+            return
+        self.stdout.write(
+            "\nPartner accounts (log in at /balie/ like staff; they see only their own "
+            "organisation's referrals):"
+        )
+        for account in accounts:
             self.stdout.write(
-                "\nPartner accounts (log in at /balie/; they see only their own referrals):"
+                f"  {account.username} (password {account.password}): {account.organisation}"
             )
-            for account in partner_accounts:
-                self.stdout.write(
-                    f"  {account.username:<16} (password {account.password}): "
-                    f"{account.organisation}"
-                )
-        self._second_factor([*accounts, *partner_accounts])
+            if second_factor.required():
+                key = account.otp_key or "none: link an app at the first login"
+                self.stdout.write(f"    authenticator app key: {key}")
 
     def _second_factor(self, accounts: list[Any]) -> None:
         if not second_factor.required():
