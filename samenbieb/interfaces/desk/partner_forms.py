@@ -38,7 +38,8 @@ class ReferralPersonForm(forms.Form):
         max_length=20,
         required=False,
         help_text=_("So the library can call about the activity. For example 06 12345678."),
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+        # A text field with a phone keyboard: the site's styles cover text fields.
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
     )
     card = forms.CharField(
         label=_("Library card number"),
