@@ -2,8 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from samenbieb.interfaces.desk import (
-    partner_views,
-    programmes_partners_views,
+    programmes_activities_urls,
+    programmes_partners_urls,
     views,
     views_circulation,
     views_login,
@@ -64,43 +64,6 @@ urlpatterns = [
     path("reserveringsplank/", views_circulation.hold_shelf, name="hold_shelf"),
     path("transport/", views_circulation.transits, name="transits"),
     path("scan/<str:page>/", views_circulation.checkin_scan, name="checkin_scan"),
-    # Partner organisations' own pages (a partner login sees only these).
-    path("partner/", partner_views.home, name="partner_home"),
-    path("partner/verwijzen/", partner_views.referral_new, name="partner_referral_new"),
-    path(
-        "partner/verwijzingen/<int:pk>/",
-        partner_views.referral_detail,
-        name="partner_referral",
-    ),
-    path(
-        "partner/verwijzingen/<int:pk>/status/",
-        partner_views.referral_status,
-        name="partner_referral_status",
-    ),
-    # The library's social map and its referrals in and out.
-    path("sociale-kaart/", programmes_partners_views.partners, name="partners"),
-    path("sociale-kaart/nieuw/", programmes_partners_views.partner_add, name="partner_add"),
-    path("sociale-kaart/<int:pk>/", programmes_partners_views.partner_detail, name="partner"),
-    path(
-        "sociale-kaart/<int:pk>/contactpersoon/",
-        programmes_partners_views.partner_contact_add,
-        name="partner_contact_add",
-    ),
-    path(
-        "sociale-kaart/<int:pk>/activiteit/",
-        programmes_partners_views.partner_activity_set,
-        name="partner_activity_set",
-    ),
-    path("verwijzingen/", programmes_partners_views.referrals, name="referrals"),
-    path(
-        "verwijzingen/nieuw/",
-        programmes_partners_views.referral_outgoing_new,
-        name="referral_outgoing_new",
-    ),
-    path("verwijzingen/<int:pk>/", programmes_partners_views.referral_detail, name="referral"),
-    path(
-        "verwijzingen/<int:pk>/status/",
-        programmes_partners_views.referral_status,
-        name="referral_status",
-    ),
+    *programmes_activities_urls.urlpatterns,
+    *programmes_partners_urls.urlpatterns,
 ]
