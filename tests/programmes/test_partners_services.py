@@ -11,7 +11,6 @@ from samenbieb.core.errors import NotPermitted
 from samenbieb.core.models import AuditEvent
 from samenbieb.network.models import StaffRole
 from samenbieb.network.roles import Role
-from samenbieb.programmes.errors import InvalidPhone
 from samenbieb.programmes.errors_partners import (
     PartnerAccountUsernameTaken,
     PartnerInactive,
@@ -159,8 +158,8 @@ def test_a_card_that_is_not_in_use_is_refused(partner_login, course):
 
 
 def test_a_phone_number_that_cannot_be_called_is_refused(partner_login, course):
-    with pytest.raises(InvalidPhone) as refused:
-        refer(partner_login, course, phone="0900 1234567")
+    with pytest.raises(ReferralDataInvalid) as refused:
+        refer(partner_login, course, phone="12345")
 
     assert refused.value.field == "phone"
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from samenbieb.network import tenancy
 from samenbieb.network.models import Organisation, StaffUser
 from samenbieb.network.roles import Capability
 from samenbieb.programmes import partner_access
+from samenbieb.programmes.errors import ProgrammeError
 from samenbieb.programmes.errors_partners import (
     PartnerAccountUsernameTaken,
     PartnerInactive,
@@ -140,8 +142,15 @@ def _short(value: str, limit: int, field: str) -> str:
 
 
 def _phone(value: str) -> str:
-    """Stored as the activities store it (+31…), so a registration takes it as it is."""
-    return phone_normalise(value) if value.strip() else ""
+    """Stored as the activities store it, so a registration takes it as it is."""
+    if not value.strip():
+        return ""
+    try:
+        return phone_normalise(value)
+    except (ProgrammeError, ValidationError) as error:
+        # One refusal type for the doors, whichever way the phone module reports it.
+        message = getattr(error, "message", None) or " ".join(getattr(error, "messages", []))
+        raise ReferralDataInvalid(message, field="phone") from None
 
 
 def _partner_usable(partner: Partner, organisation_id: int) -> None:
