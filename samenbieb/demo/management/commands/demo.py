@@ -10,6 +10,7 @@ from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
+from samenbieb.programmes.demo import programmes_demo_load
 from samenbieb.programmes.demo_partners import demo_partner_accounts, demo_partners_load
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
             members = members_load(today=timezone.localdate())
             demo_rules_create()
             service = demo_service_register()
+            programmes_demo_load(today=timezone.localdate())
+            # After the activities: partners get their roles in them.
             demo_partners_load()
         if options["quiet"]:
             return
