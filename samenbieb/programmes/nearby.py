@@ -166,6 +166,10 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
+def themes() -> list[Theme]:
+    return list(Theme.objects.order_by("name"))
+
+
 def theme_find(code: str) -> Theme | None:
     """The theme with ``code``; None for "any theme" (an empty code)."""
     if not code:
@@ -280,7 +284,7 @@ def help_near(
         return HelpNearby(location, chosen_theme, [])
     by_branch = {result.branch.pk: result for result in results}
     activity_ids = set().union(*(offers[pk] for pk in by_branch))
-    activities = Activity.objects.in_bulk(list(activity_ids))
+    activities = Activity.objects.prefetch_related("themes").in_bulk(list(activity_ids))
     for result in results:
         result.activities = sorted(
             (activities[pk] for pk in offers[result.branch.pk]), key=lambda a: (a.title, a.pk)

@@ -1,6 +1,12 @@
 from django.urls import path
 
-from samenbieb.interfaces.portal import account_urls, circulation_urls, digital_urls, views
+from samenbieb.interfaces.portal import (
+    account_urls,
+    circulation_urls,
+    digital_urls,
+    programmes_consult_urls,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +18,5 @@ urlpatterns = [
     *account_urls.urlpatterns,
     *digital_urls.urlpatterns,
     *circulation_urls.urlpatterns,
+    *programmes_consult_urls.urlpatterns,
 ]
