@@ -177,6 +177,16 @@ SCHEDULE: tuple[Periodic, ...] = (
         "samenbieb.programmes.tasks_partners.referrals_anonymise_closed",
         daily_at=dt.time(3, 45),
     ),
+    Periodic(
+        "consultation_slots_generate_ahead",
+        "samenbieb.programmes.tasks_consult.slots_generate_ahead",
+        daily_at=dt.time(2, 15),
+    ),
+    Periodic(
+        "consultation_appointments_anonymise_past",
+        "samenbieb.programmes.tasks_consult.appointments_anonymise_past",
+        daily_at=dt.time(2, 30),
+    ),
 )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from samenbieb.programmes.errors import InvalidPhone
@@ -63,3 +64,24 @@ def phone_display(e164: str) -> str:
     if national.startswith("06"):
         return f"{national[:2]} {national[2:]}"
     return national
+
+
+# Merged from helper `consult`'s copy of this module (same rule, other names): kept so its
+# code imports unchanged. The lead chooses one stored form when merging both branches.
+PHONE_INVALID_CODE = "invalid_phone"
+
+
+def phone_or_none(value: str) -> str | None:
+    """The normalised number, or None when ``value`` is not a Dutch phone number."""
+    try:
+        return phone_normalise(value)
+    except InvalidPhone:
+        return None
+
+
+def validate_phone(value: str) -> None:
+    """A form and model field validator."""
+    try:
+        phone_normalise(value)
+    except InvalidPhone as invalid:
+        raise ValidationError(str(invalid.message), code=PHONE_INVALID_CODE) from None

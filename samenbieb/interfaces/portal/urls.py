@@ -5,6 +5,7 @@ from samenbieb.interfaces.portal import (
     circulation_urls,
     digital_urls,
     programmes_activities_urls,
+    programmes_consult_urls,
     views,
 )
 
@@ -19,4 +20,5 @@ urlpatterns = [
     *digital_urls.urlpatterns,
     *circulation_urls.urlpatterns,
     *programmes_activities_urls.urlpatterns,
+    *programmes_consult_urls.urlpatterns,
 ]

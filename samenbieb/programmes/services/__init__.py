@@ -17,6 +17,19 @@ from samenbieb.programmes.services.activities import (
     session_add,
     session_remove,
 )
+from samenbieb.programmes.services.consultations import (
+    SlotsGenerated,
+    appointment_book,
+    appointment_cancel,
+    appointment_mark,
+    appointments_anonymise_past,
+    schedule_end,
+    schedule_set,
+    slots_generate,
+    slots_generate_ahead,
+    topics_for,
+    walk_in_contact_record,
+)
 from samenbieb.programmes.services.partners import (
     activity_partner_set,
     partner_account_create,
@@ -31,12 +44,17 @@ from samenbieb.programmes.services.partners import (
 
 __all__ = [
     "ActivityData",
+    "SlotsGenerated",
     "activity_cancel",
     "activity_create",
     "activity_create_from_programme",
     "activity_partner_set",
     "activity_publish",
     "activity_update",
+    "appointment_book",
+    "appointment_cancel",
+    "appointment_mark",
+    "appointments_anonymise_past",
     "attendance_record",
     "partner_account_create",
     "partner_contact_add",
@@ -51,6 +69,12 @@ __all__ = [
     "registrations_anonymise",
     "registrations_anonymise_past",
     "registrations_remind",
+    "schedule_end",
+    "schedule_set",
     "session_add",
     "session_remove",
+    "slots_generate",
+    "slots_generate_ahead",
+    "topics_for",
+    "walk_in_contact_record",
 ]
