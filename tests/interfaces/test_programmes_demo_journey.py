@@ -12,16 +12,19 @@ import pytest
 from django.utils import timezone
 
 from samenbieb.network.demo.otp import demo_code
-from samenbieb.network.models import StaffUser
+from samenbieb.network.models import Branch, OpeningHours, Organisation, StaffUser
 from samenbieb.programmes.models import (
     Activity,
+    ActivityKind,
     Attendance,
     Referral,
     ReferralStatus,
     Registration,
     RegistrationStatus,
+    Slot,
+    Theme,
 )
-from samenbieb.programmes.services import activities
+from samenbieb.programmes.services import activities, consultations
 
 pytestmark = [pytest.mark.browser]
 
@@ -61,8 +64,46 @@ def digisterker(demo_network) -> Activity:
     return course
 
 
+@pytest.fixture
+def ido_hour(demo_network) -> Activity:
+    """The digital government information point (IDO) at Utrecht's central library: the
+    demo's own, or, until the demo has one (helper `consult`), one made here the same way."""
+    found = Activity.objects.filter(
+        organisation__isil="NL-UtBU",
+        kind=ActivityKind.CONSULTATION,
+        themes__code="digital_government",
+    ).first()
+    if found is not None:
+        return found
+    utrecht = Organisation.objects.get(isil="NL-UtBU")
+    centrale = Branch.objects.get(organisation=utrecht, code="centrale")
+    hour = activities.activity_create(
+        actor=None,
+        organisation=utrecht,
+        data=activities.ActivityData(
+            kind=ActivityKind.CONSULTATION,
+            title="Informatiepunt Digitale Overheid",
+            themes=[Theme.objects.get(code="digital_government")],
+            branch=centrale,
+            walk_in=True,
+        ),
+    )
+    activities.activity_publish(actor=None, activity=hour)
+    for day in OpeningHours.objects.filter(branch=centrale):
+        consultations.schedule_set(
+            actor=None,
+            activity=hour,
+            branch=centrale,
+            weekday=day.weekday,
+            starts=day.opens,
+            ends=(dt.datetime.combine(dt.date.min, day.opens) + dt.timedelta(hours=1)).time(),
+            valid_from=timezone.localdate(),
+        )
+    return hour
+
+
 def test_issue_8_referral_registration_waiting_list_and_attendance(
-    digisterker, live_server, browser_page
+    digisterker, ido_hour, live_server, browser_page
 ):
     page = browser_page.page
 
@@ -135,5 +176,21 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
     assert card.locator("[data-status]").get_attribute("data-status") == "helped"
     browser_page.screenshot("partner-referral-helped-phone")
 
-    # 6. "Help near me" for a postcode shows the next IDO slot: helper `consult`'s portal
-    #    page, added here when that branch is merged.
+    log_out(browser_page)
+
+    # 6. Anyone looking for help with the government online, from postcode 3511, finds the
+    #    information point at the central library and its next free time first.
+    browser_page.goto(f"{live_server.url}/hulp-in-de-buurt/")
+    page.locator("#id_waar").fill("3511")
+    page.locator("#id_thema").select_option("digital_government")
+    browser_page.follow(lambda: page.locator("#help-near-me-search").click())
+    next_slot = (
+        Slot.objects.filter(activity=ido_hour, starts_at__gt=timezone.now())
+        .exclude(appointments__status="booked")
+        .order_by("starts_at")
+        .first()
+    )
+    assert next_slot is not None
+    branch_card = page.locator(f"#help-results [data-branch='{next_slot.branch_id}']")
+    assert branch_card.locator(".slot-link").first.get_attribute("data-slot") == str(next_slot.pk)
+    browser_page.screenshot("help-near-me-ido-phone")
