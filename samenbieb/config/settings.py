@@ -222,6 +222,17 @@ SAMENBIEB = {
     "TRANSIT_TOO_LONG_DAYS": ENV.integer("SAMENBIEB_TRANSIT_TOO_LONG_DAYS", 7, minimum=1),
     # How many days before the due date the "due soon" notice goes out.
     "DUE_SOON_DAYS": ENV.integer("SAMENBIEB_DUE_SOON_DAYS", 3, minimum=1),
+    # Programmes: days after an activity's last session that the name and phone number of
+    # someone registered without an account are kept (0: erased by the next nightly run).
+    # One day lets staff record attendance and call about a certificate the day after.
+    "ANONYMOUS_REGISTRATION_DAYS": ENV.integer(
+        "SAMENBIEB_ANONYMOUS_REGISTRATION_DAYS", 1, minimum=0
+    ),
+    # Programmes: dotted path of a function send(phone, text) that texts people who have a
+    # phone but no e-mail address; empty: no SMS gateway, nothing is texted.
+    "SMS_BACKEND": ENV.text("SAMENBIEB_SMS_BACKEND", ""),
+    # Days a closed referral keeps the person's name and phone number before they are erased.
+    "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
 }
 # The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
 SIP2 = {

@@ -162,6 +162,31 @@ SCHEDULE: tuple[Periodic, ...] = (
         daily_at=dt.time(4, 0),
     ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
+    Periodic(
+        "registrations_remind",
+        "samenbieb.programmes.tasks.registrations_remind",
+        daily_at=dt.time(10, 0),
+    ),
+    Periodic(
+        "registrations_anonymise_past",
+        "samenbieb.programmes.tasks.registrations_anonymise_past",
+        daily_at=dt.time(3, 15),
+    ),
+    Periodic(
+        "referrals_anonymise_closed",
+        "samenbieb.programmes.tasks_partners.referrals_anonymise_closed",
+        daily_at=dt.time(3, 45),
+    ),
+    Periodic(
+        "consultation_slots_generate_ahead",
+        "samenbieb.programmes.tasks_consult.slots_generate_ahead",
+        daily_at=dt.time(2, 15),
+    ),
+    Periodic(
+        "consultation_appointments_anonymise_past",
+        "samenbieb.programmes.tasks_consult.appointments_anonymise_past",
+        daily_at=dt.time(2, 30),
+    ),
 )
 
 

@@ -39,6 +39,17 @@ class Capability(models.TextChoices):
         "circulation.rules.manage",
         _("Set the library's circulation rules: loan periods, limits, fees and fines"),
     )
+    PROGRAMMES_MANAGE = (
+        "programmes.manage",
+        _(
+            "Plan activities and consultation hours; manage registrations, attendance, "
+            "partners and referrals"
+        ),
+    )
+    PROGRAMMES_REGISTER = (
+        "programmes.register",
+        _("Register people for activities and record walk-in contacts"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -49,12 +60,19 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MEMBERS_MANAGE,
             Capability.CIRCULATION,
             Capability.CHARGES_WAIVE,
+            Capability.PROGRAMMES_REGISTER,
         }
     ),
     Role.CATALOGUER: frozenset(
         {Capability.NETWORK_VIEW, Capability.CATALOGUE_EDIT, Capability.HOLDINGS_MANAGE}
     ),
-    Role.PROGRAMME_COORDINATOR: frozenset({Capability.NETWORK_VIEW}),
+    Role.PROGRAMME_COORDINATOR: frozenset(
+        {
+            Capability.NETWORK_VIEW,
+            Capability.PROGRAMMES_MANAGE,
+            Capability.PROGRAMMES_REGISTER,
+        }
+    ),
     Role.MANAGER: frozenset(
         {
             Capability.NETWORK_VIEW,
@@ -62,6 +80,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MEMBERS_MANAGE,
             Capability.CIRCULATION,
             Capability.CHARGES_WAIVE,
+            Capability.PROGRAMMES_MANAGE,
+            Capability.PROGRAMMES_REGISTER,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
@@ -81,6 +101,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CIRCULATION,
             Capability.CHARGES_WAIVE,
             Capability.CIRCULATION_RULES_MANAGE,
+            Capability.PROGRAMMES_MANAGE,
+            Capability.PROGRAMMES_REGISTER,
         }
     ),
 }

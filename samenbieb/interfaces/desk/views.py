@@ -24,11 +24,15 @@ from samenbieb.network import calendar, queries, tenancy
 from samenbieb.network.errors import NoOpenDay
 from samenbieb.network.models import Branch, Organisation, StaffUser
 from samenbieb.network.roles import Capability
+from samenbieb.programmes import partner_access
 
 
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    if partner_access.partner_of(request.user) is not None:
+        # A partner's login has no library role: its pages are the partner pages.
+        return redirect("desk:partner_home")
     today = timezone.localdate()
     rows = queries.branches_today(queries.desk_branches(request.user), today)
     organisations = [
@@ -37,6 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     ]
     has_role = not tenancy.staff_scope(request.user).is_empty
     may_lend = not tenancy.staff_scope(request.user, Capability.CIRCULATION).is_empty
+    may_refer = not tenancy.staff_scope(request.user, Capability.PROGRAMMES_REGISTER).is_empty
+    may_manage_referrals = not tenancy.staff_scope(
+        request.user, Capability.PROGRAMMES_MANAGE
+    ).is_empty
     return render(
         request,
         "desk/home.html",
@@ -45,6 +53,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "today": today,
             "has_role": has_role,
             "may_lend": may_lend,
+            "may_refer": may_refer,
+            "may_manage_referrals": may_manage_referrals,
         },
     )
 
@@ -100,6 +110,9 @@ def _item_or_404(user: Any, barcode: str) -> Item:
 @login_required
 def items(request: HttpRequest) -> HttpResponse:
     """Scan or type a barcode: straight to the item, or a clear "not found"."""
+    if tenancy.staff_scope(request.user).is_empty:
+        # No library role (a partner's login): where an item is, is not theirs to ask.
+        raise PermissionDenied
     form = ItemScanForm(request.GET if "barcode" in request.GET else None)
     not_found = False
     elsewhere = None

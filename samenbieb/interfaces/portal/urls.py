@@ -1,6 +1,13 @@
 from django.urls import path
 
-from samenbieb.interfaces.portal import account_urls, circulation_urls, digital_urls, views
+from samenbieb.interfaces.portal import (
+    account_urls,
+    circulation_urls,
+    digital_urls,
+    programmes_activities_urls,
+    programmes_consult_urls,
+    views,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -12,4 +19,6 @@ urlpatterns = [
     *account_urls.urlpatterns,
     *digital_urls.urlpatterns,
     *circulation_urls.urlpatterns,
+    *programmes_activities_urls.urlpatterns,
+    *programmes_consult_urls.urlpatterns,
 ]

@@ -12,6 +12,8 @@ from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
+from samenbieb.programmes.demo import programmes_demo_load
+from samenbieb.programmes.demo_partners import demo_partner_accounts, demo_partners_load
 
 
 class Command(BaseCommand):
@@ -29,6 +31,9 @@ class Command(BaseCommand):
             demo_rules_create()
             service = demo_service_register()
             kiosks = kiosks_load()
+            programmes_demo_load(today=timezone.localdate())
+            # After the activities: partners get their roles in them.
+            demo_partners_load()
         if options["quiet"]:
             return
         if created:
@@ -68,6 +73,23 @@ class Command(BaseCommand):
                 f"{account.role:<22} {account.organisation}"
             )
         self._second_factor(accounts)
+        self._partner_accounts()
+
+    def _partner_accounts(self) -> None:
+        accounts = demo_partner_accounts()
+        if not accounts:
+            return
+        self.stdout.write(
+            "\nPartner accounts (log in at /balie/ like staff; they see only their own "
+            "organisation's referrals):"
+        )
+        for account in accounts:
+            self.stdout.write(
+                f"  {account.username} (password {account.password}): {account.organisation}"
+            )
+            if second_factor.required():
+                key = account.otp_key or "none: link an app at the first login"
+                self.stdout.write(f"    authenticator app key: {key}")
 
     def _second_factor(self, accounts: list[Any]) -> None:
         if not second_factor.required():
