@@ -1,7 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from samenbieb.interfaces.desk import views, views_circulation, views_login, views_members
+from samenbieb.interfaces.desk import (
+    programmes_consult_urls,
+    views,
+    views_circulation,
+    views_login,
+    views_members,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -57,4 +63,5 @@ urlpatterns = [
     path("reserveringsplank/", views_circulation.hold_shelf, name="hold_shelf"),
     path("transport/", views_circulation.transits, name="transits"),
     path("scan/<str:page>/", views_circulation.checkin_scan, name="checkin_scan"),
+    *programmes_consult_urls.urlpatterns,
 ]
