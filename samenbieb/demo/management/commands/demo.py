@@ -10,6 +10,7 @@ from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
+from samenbieb.programmes.demo_consult import demo_consult_load
 
 
 class Command(BaseCommand):
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             members = members_load(today=timezone.localdate())
             demo_rules_create()
             service = demo_service_register()
+            demo_consult_load(today=timezone.localdate())
         if options["quiet"]:
             return
         if created:
