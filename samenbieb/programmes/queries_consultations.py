@@ -193,3 +193,21 @@ def contact_totals_today(*, branch: Branch, day: dt.date) -> dict[str, int]:
         follow_up=Count("pk", filter=Q(outcome="follow_up")),
     )
     return {key: int(value or 0) for key, value in totals.items()}
+
+
+def partners_for_referral(organisation_id: int) -> Any:
+    """The active partners of a library, to name when a walk-in is referred."""
+    from samenbieb.programmes.models import Partner
+
+    return Partner.objects.filter(organisation_id=organisation_id, is_active=True).order_by(
+        "name", "pk"
+    )
+
+
+def schedule_for_staff(user: Any, pk: int) -> ConsultationSchedule | None:
+    return (
+        tenancy.visible(ConsultationSchedule, user, Capability.PROGRAMMES_MANAGE)
+        .filter(pk=pk)
+        .select_related("activity", "branch")
+        .first()
+    )

@@ -3,6 +3,7 @@ from django.urls import path
 
 from samenbieb.interfaces.desk import (
     programmes_activities_urls,
+    programmes_consult_urls,
     programmes_partners_urls,
     views,
     views_circulation,
@@ -66,4 +67,5 @@ urlpatterns = [
     path("scan/<str:page>/", views_circulation.checkin_scan, name="checkin_scan"),
     *programmes_activities_urls.urlpatterns,
     *programmes_partners_urls.urlpatterns,
+    *programmes_consult_urls.urlpatterns,
 ]

@@ -13,6 +13,7 @@ from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
 from samenbieb.network.demo.loader import demo_accounts, demo_load
 from samenbieb.programmes.demo import programmes_demo_load
+from samenbieb.programmes.demo_consult import demo_consult_load
 from samenbieb.programmes.demo_partners import demo_partner_accounts, demo_partners_load
 
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
             programmes_demo_load(today=timezone.localdate())
             # After the activities: partners get their roles in them.
             demo_partners_load()
+            demo_consult_load(today=timezone.localdate())
         if options["quiet"]:
             return
         if created:
