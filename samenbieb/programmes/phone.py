@@ -55,19 +55,26 @@ def phone_is_mobile(e164: str) -> bool:
     return e164.startswith("+316")
 
 
+# Area codes of three digits (the rest have four); mobile numbers are written 06 1234 5678.
+_THREE_DIGIT_AREAS: tuple[str, ...] = (
+    "010", "013", "015", "020", "023", "024", "026", "030", "033", "035",
+    "036", "038", "040", "043", "045", "046", "050", "053", "055", "058",
+    "070", "071", "072", "073", "074", "075", "076", "077", "078", "079",
+)  # fmt: skip
+
+
 def phone_display(e164: str) -> str:
-    """A normalised number as people write it: ``06 12345678``, ``030 1234567`` is not
-    guessed (area codes differ in length), so landlines show as ``0301234567``."""
-    if not e164.startswith("+31"):
+    """A stored number in the groups people read aloud: 06 1234 5678, 030 123 4567."""
+    if not e164.startswith("+31") or len(e164) != 12:
         return e164
     national = "0" + e164[3:]
     if national.startswith("06"):
-        return f"{national[:2]} {national[2:]}"
-    return national
+        return f"{national[:2]} {national[2:6]} {national[6:]}"
+    if national.startswith(_THREE_DIGIT_AREAS):
+        return f"{national[:3]} {national[3:6]} {national[6:]}"
+    return f"{national[:4]} {national[4:7]} {national[7:]}"
 
 
-# Merged from helper `consult`'s copy of this module (same rule, other names): kept so its
-# code imports unchanged. The lead chooses one stored form when merging both branches.
 PHONE_INVALID_CODE = "invalid_phone"
 
 

@@ -175,7 +175,7 @@ def test_todays_appointments_show_with_the_phone_number_to_call(desk, world):
         slot=slot,
         topic=topic("digid"),
         name="Ans de Vries",
-        phone="0612345678",
+        phone="+31612345678",
         created_at=now,
         token="t" * 43,
     )

@@ -22,7 +22,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -35,6 +34,7 @@ from samenbieb.network.calendar import BranchCalendar, Period
 from samenbieb.network.models import Branch, OpeningHours, StaffUser, Weekday
 from samenbieb.network.roles import Capability
 from samenbieb.programmes import errors_consult as errors
+from samenbieb.programmes.errors import InvalidPhone
 from samenbieb.programmes.models import (
     Activity,
     ActivityKind,
@@ -382,8 +382,8 @@ def _booker(person: Person | None, name: str, phone: str) -> tuple[str, str]:
         return name, ""
     try:
         return name, phone_normalise(phone)
-    except ValidationError as invalid:
-        raise errors.PhoneInvalid(invalid.messages[0]) from None
+    except InvalidPhone as invalid:
+        raise errors.PhoneInvalid(invalid.message) from None
 
 
 def _slot_locked(slot: Slot) -> Slot:
