@@ -15,10 +15,25 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from samenbieb.network import tenancy
-from samenbieb.network.admin_site import TenantModelAdmin, admin_site
+from samenbieb.network.admin_site import TenantModelAdmin, TenantScopedMixin, admin_site
 from samenbieb.network.models import Organisation
 from samenbieb.network.roles import Capability
-from samenbieb.programmes.models import Activity, Programme, Registration
+from samenbieb.programmes.models import (
+    Activity,
+    ActivityPartner,
+    Appointment,
+    Attendance,
+    ConsultationSchedule,
+    Partner,
+    PartnerAccount,
+    PartnerContact,
+    Programme,
+    Referral,
+    Registration,
+    Session,
+    Slot,
+    WalkInContact,
+)
 
 
 @admin.register(Programme, site=admin_site)
@@ -71,3 +86,90 @@ class RegistrationAdmin(ReadOnlyProgrammesAdmin):
     list_filter = ("status", "via")
     list_select_related = ("activity",)
     exclude = ("name", "phone", "person")
+
+
+# Read-only overviews for the library's programme staff: everything here changes through
+# the programmes services (desk and portal). No names or phone numbers in lists.
+
+
+@admin.register(Session, site=admin_site)
+class SessionAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("activity", "starts_at", "ends_at")
+    list_select_related = ("activity",)
+
+
+@admin.register(Attendance, site=admin_site)
+class AttendanceAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("session", "present", "recorded_at")
+    list_select_related = ("session__activity",)
+    exclude = ("registration",)
+
+
+@admin.register(ConsultationSchedule, site=admin_site)
+class ConsultationScheduleAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("activity", "branch", "weekday", "starts", "ends", "slot_minutes")
+    list_select_related = ("activity", "branch")
+
+
+@admin.register(Slot, site=admin_site)
+class SlotAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("activity", "branch", "starts_at", "ends_at")
+    list_select_related = ("activity", "branch")
+
+
+@admin.register(Appointment, site=admin_site)
+class AppointmentAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("slot", "topic", "status", "created_at")
+    list_select_related = ("slot__activity", "topic")
+    exclude = ("name", "phone", "person", "token")
+
+
+@admin.register(WalkInContact, site=admin_site)
+class WalkInContactAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("occurred_on", "activity", "branch", "topic", "outcome")
+    list_filter = ("outcome",)
+    list_select_related = ("activity", "branch", "topic")
+
+
+class PartnerContactInline(TenantScopedMixin, admin.TabularInline):
+    model = PartnerContact
+    extra = 0
+    view_capability = Capability.PROGRAMMES_MANAGE
+    change_capability = Capability.PROGRAMMES_MANAGE
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Partner, site=admin_site)
+class PartnerAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("name", "kind", "organisation", "is_active")
+    list_filter = ("kind",)
+    list_select_related = ("organisation",)
+    inlines = (PartnerContactInline,)
+
+
+@admin.register(ActivityPartner, site=admin_site)
+class ActivityPartnerAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("activity", "partner", "role")
+    list_select_related = ("activity", "partner")
+
+
+@admin.register(PartnerAccount, site=admin_site)
+class PartnerAccountAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("user", "partner")
+    list_select_related = ("user", "partner")
+
+
+@admin.register(Referral, site=admin_site)
+class ReferralAdmin(ReadOnlyProgrammesAdmin):
+    list_display = ("direction", "partner", "activity", "status", "created_at")
+    list_filter = ("direction", "status")
+    list_select_related = ("partner", "activity")
+    exclude = ("name", "phone", "person", "note")

@@ -36,6 +36,23 @@ from samenbieb.network.models import (
     StaffUser,
 )
 from samenbieb.network.roles import Capability, Role
+from samenbieb.programmes.models import (
+    Activity,
+    ActivityPartner,
+    Appointment,
+    Attendance,
+    ConsultationSchedule,
+    Partner,
+    PartnerAccount,
+    PartnerContact,
+    Programme,
+    Referral,
+    Registration,
+    Session,
+    Slot,
+    Topic,
+    WalkInContact,
+)
 from samenbieb.selfservice.models import Kiosk
 from tests.factories import (
     BranchFactory,
@@ -52,6 +69,13 @@ from tests.factories import (
     PersonFactory,
     StaffRoleFactory,
     staff_login,
+)
+from tests.programmes.factories import ActivityFactory, ProgrammeFactory, RegistrationFactory
+from tests.programmes.factories_partners import (
+    PartnerAccountFactory,
+    PartnerContactFactory,
+    PartnerFactory,
+    ReferralFactory,
 )
 from tests.selfservice.factories import KioskFactory
 
@@ -88,6 +112,60 @@ def _circulation_rows(organisation: Organisation, branch: Branch, member: Person
     }
 
 
+def _programmes_rows(organisation: Organisation, branch: Branch) -> dict:
+    now = timezone.now()
+    activity = ActivityFactory(organisation=organisation, branch=branch)
+    session = activity.sessions.first()
+    registration = RegistrationFactory(activity=activity)
+    partner = PartnerFactory(organisation=organisation)
+    slot = Slot.objects.create(
+        activity=activity, branch=branch, starts_at=session.starts_at, ends_at=session.ends_at
+    )
+    digid = Topic.objects.get(code="digid")
+    return {
+        # A national programme belongs to its publisher; here the organisation publishes one.
+        Programme: ProgrammeFactory(publisher=organisation),
+        Activity: activity,
+        Session: session,
+        Registration: registration,
+        Attendance: Attendance.objects.create(
+            registration=registration, session=session, present=True, recorded_at=now
+        ),
+        ConsultationSchedule: ConsultationSchedule.objects.create(
+            activity=activity,
+            branch=branch,
+            weekday=1,
+            starts=dt.time(10),
+            ends=dt.time(12),
+            valid_from=now.date(),
+        ),
+        Slot: slot,
+        Appointment: Appointment.objects.create(
+            slot=slot,
+            topic=digid,
+            name="Ans",
+            phone="+31612345678",
+            created_at=now,
+            token=f"token-{slot.pk}",
+        ),
+        WalkInContact: WalkInContact.objects.create(
+            activity=activity,
+            branch=branch,
+            topic=digid,
+            outcome="helped",
+            occurred_on=now.date(),
+            recorded_at=now,
+        ),
+        Partner: partner,
+        PartnerContact: PartnerContactFactory(partner=partner),
+        ActivityPartner: ActivityPartner.objects.create(
+            activity=activity, partner=partner, role="refers"
+        ),
+        PartnerAccount: PartnerAccountFactory(partner=partner),
+        Referral: ReferralFactory(organisation=organisation, partner=partner, activity=activity),
+    }
+
+
 def _rows_for(organisation: Organisation) -> dict[type, object]:
     branch = BranchFactory(organisation=organisation)
     colleague = StaffRoleFactory(organisation=organisation, role=Role.DESK)
@@ -113,6 +191,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         CirculationRule: CirculationRuleFactory(organisation=organisation),
         DigitalLoan: DigitalLoanFactory(person=member),
         **_circulation_rows(organisation, branch, member),
+        **_programmes_rows(organisation, branch),
         Kiosk: KioskFactory(branch=branch),
         AuditEvent: audit_record(
             actor=None,
@@ -145,6 +224,20 @@ OWNED_MODELS = [
     Loan,
     Hold,
     SettlementLine,
+    Programme,
+    Activity,
+    Session,
+    Registration,
+    Attendance,
+    ConsultationSchedule,
+    Slot,
+    Appointment,
+    WalkInContact,
+    Partner,
+    PartnerContact,
+    ActivityPartner,
+    PartnerAccount,
+    Referral,
 ]
 ALL_ROLES = list(Role)
 
