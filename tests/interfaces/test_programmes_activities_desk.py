@@ -90,7 +90,7 @@ def test_overlapping_dates_show_a_clear_message_and_nothing_is_saved(client, lib
         },
     )
     assert response.status_code == 200
-    assert "This overlaps the session" in response.content.decode()
+    assert "Dit overlapt met de bijeenkomst" in response.content.decode()
     assert not Activity.objects.exists()
 
 
@@ -102,7 +102,7 @@ def test_adding_an_overlapping_session_is_refused_with_its_reason(client, librar
         {"day": local(7, 0).date().isoformat(), "starts": "15:00", "ends": "17:00"},
     )
     assert response.status_code == 400
-    assert "This overlaps the session" in response.content.decode()
+    assert "Dit overlapt met de bijeenkomst" in response.content.decode()
     assert activity.sessions.count() == 1
 
 
@@ -129,7 +129,7 @@ def test_a_bad_phone_number_at_the_desk_saves_nothing(client, library):
         reverse("desk:activity_register", args=[activity.pk]), {"name": "Henk", "phone": "1234"}
     )
     assert response.status_code == 400
-    assert "This is not a Dutch phone number" in response.content.decode()
+    assert "Dit is geen Nederlands telefoonnummer" in response.content.decode()
     assert not Registration.objects.exists()
 
 

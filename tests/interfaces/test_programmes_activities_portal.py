@@ -85,7 +85,7 @@ def test_an_invalid_phone_number_shows_a_clear_message_and_saves_nothing(client)
         {"name": "Henk", "phone": "12345"},
     )
     assert response.status_code == 400
-    assert "This is not a Dutch phone number" in response.content.decode()
+    assert "Dit is geen Nederlands telefoonnummer" in response.content.decode()
     assert not Registration.objects.exists()
 
 

@@ -199,7 +199,7 @@ def test_a_coordinator_adds_a_partner_a_contact_person_and_its_role_in_an_activi
 
     html = coordinator.get(reverse("desk:partner", args=[partner.pk])).content.decode()
     assert "Els Klik" in html
-    assert "Digisterker: Teaches" in html
+    assert "Digisterker: Geeft les" in html
 
 
 def test_desk_staff_cannot_add_partners(desk, library):
@@ -279,4 +279,4 @@ def test_a_step_the_state_table_does_not_have_is_refused_with_a_message(coordina
 
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.SENT
-    assert "cannot be changed like that" in response.content.decode()
+    assert "kan niet op deze manier worden gewijzigd" in response.content.decode()
