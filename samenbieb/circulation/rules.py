@@ -60,6 +60,7 @@ class EffectiveRule:
     may_travel: bool
     source: RuleSource
     rule_id: int | None = None  # None for the built-in rule
+    item_type_id: int | None = None  # the item type the rule is written for; None: any
 
     def fine_for(self, days_overdue: int) -> Decimal:
         """The overdue fine for one loan ``days_overdue`` days late, capped."""
@@ -72,6 +73,7 @@ class EffectiveRule:
             **{name: getattr(rule, name) for name in CirculationRule.TERMS},
             source=RuleSource.NETWORK if rule.organisation_id is None else RuleSource.LIBRARY,
             rule_id=rule.pk,
+            item_type_id=rule.item_type_id,
         )
 
 

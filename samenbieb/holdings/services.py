@@ -250,20 +250,12 @@ def item_transition(
     _require(actor, item.organisation_id)
     locked = Item.objects.select_for_update().get(pk=item.pk)
     before = locked.status
-    locked.status = states.item_next_status(before, str(trigger))
-    locked.status_changed_at = timezone.now()
-    update_fields = ["status", "status_changed_at", "updated_at"]
-    if branch is not None and trigger in states.PLACES_ITEM:
-        locked.current_branch = branch
-        update_fields.append("current_branch")
-    locked.save(update_fields=update_fields)
+    item_circulate(item=locked, trigger=trigger, branch=branch)
     # Keep the caller's instance current: it may go on to use it.
     item.status = locked.status
     item.status_changed_at = locked.status_changed_at
     item.updated_at = locked.updated_at
-    if "current_branch" in update_fields:
-        item.current_branch = locked.current_branch
-    search.availability_refresh([locked.record_id])
+    item.current_branch_id = locked.current_branch_id
     audit_record(
         actor=actor,
         event_type=f"holdings.item.{trigger}",
@@ -277,3 +269,23 @@ def item_transition(
         },
     )
     return locked
+
+
+def item_circulate(
+    *, item: Item, trigger: states.Trigger | str, branch: Branch | None = None
+) -> None:
+    """Apply ``trigger`` to an item row the caller has locked, for circulation services.
+
+    Circulation lends and takes back other libraries' items at any branch of the network,
+    so it checks its own capability at the branch and records its own audit event (the
+    loan, hold or transit); this only keeps the lifecycle table and the search
+    availability right. Must run inside the caller's transaction.
+    """
+    item.status = states.item_next_status(item.status, str(trigger))
+    item.status_changed_at = timezone.now()
+    update_fields = ["status", "status_changed_at", "updated_at"]
+    if branch is not None and trigger in states.PLACES_ITEM:
+        item.current_branch = branch
+        update_fields.append("current_branch")
+    item.save(update_fields=update_fields)
+    search.availability_refresh([item.record_id])

@@ -83,7 +83,7 @@ class BranchCalendar:
 
 
 def horizon_days() -> int:
-    return int(settings.SAMENBIEB["CALENDAR_HORIZON_DAYS"])
+    return int(str(settings.SAMENBIEB["CALENDAR_HORIZON_DAYS"]))
 
 
 def next_open_day(branch: Branch, on_or_after: dt.date) -> dt.date:

@@ -6,12 +6,34 @@ atomic, locks the rows it changes and records an audit event.
 """
 
 from samenbieb.circulation.services.charges import charge_add, charge_pay, charge_waive
+from samenbieb.circulation.services.holds import hold_cancel, hold_place, holds_expire
+from samenbieb.circulation.services.loans import (
+    CheckinAction,
+    CheckinOutcome,
+    RenewOutcome,
+    loan_checkin,
+    loan_checkout,
+    loan_mark_lost,
+    loan_renew,
+    loans_renew_all,
+)
 from samenbieb.circulation.services.rules import circulation_rule_delete, circulation_rule_set
 
 __all__ = [
+    "CheckinAction",
+    "CheckinOutcome",
+    "RenewOutcome",
     "charge_add",
     "charge_pay",
     "charge_waive",
     "circulation_rule_delete",
     "circulation_rule_set",
+    "hold_cancel",
+    "hold_place",
+    "holds_expire",
+    "loan_checkin",
+    "loan_checkout",
+    "loan_mark_lost",
+    "loan_renew",
+    "loans_renew_all",
 ]
