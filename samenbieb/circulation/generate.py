@@ -20,9 +20,11 @@ Loans of the synthetic network's copies by its members over the three years befo
   due date, some early, some renewed, some late (no fines are charged here).
 - **Privacy.** A returned loan keeps its member only when the member chose to keep their
   loan history (their latest ``loan_history`` consent); the others are anonymous.
-- **Still out.** Loans whose return would fall on or after ``today`` are the open loans:
-  linked to their member, their copies ``on_loan``. Every other synthetic copy marked
-  ``on_loan`` by the items step becomes ``available``, so item status and open loans agree.
+- **Still out.** Every copy the items step marked ``on_loan`` gets one open loan (as far as
+  ``count`` reaches), checked out in the last weeks by a member of its library mostly,
+  renewed or late as its due dates passed; the copy's history ends before it. Copies left
+  ``on_loan`` without a loan go back on the shelf, so item status, open loans and the search
+  index's availability agree, and the search index rarely needs a refresh.
 
 Rows go in with :func:`~samenbieb.core.bulk.bulk_insert` (COPY on PostgreSQL) in batches;
 for a large load on PostgreSQL the loan table's secondary indexes and foreign keys are
@@ -79,7 +81,13 @@ AT_USUAL_BRANCH = 0.3  # own-library loans at the member's usual branch, not the
 RETURNED_ELSEWHERE = 0.12  # returned at another branch of the lending library
 # Share of children's books chosen, by age band (child, youth, adult, senior).
 YOUTH_BOOK_SHARE = {"child": 0.85, "youth": 0.45, "adult": 0.08, "senior": 0.05}
-LENDABLE_NOW = (ItemStatus.AVAILABLE, ItemStatus.ON_LOAN)
+NEVER = 2**62
+# How long ago the open loans were checked out: mostly within a loan period or two.
+OPEN_LOAN_MEAN_AGE_DAYS = 16
+OPEN_LOAN_MAX_AGE_DAYS = 120
+OPEN_LOAN_OWN_LIBRARY = 0.92  # open loans by members of the copy's library
+RENEWED_WHEN_DUE = 0.7  # an open loan whose due date passed was renewed, else it is late
+REFRESH_ONE_BY_ONE = 5_000  # fewer titles changed than this: refresh them one by one
 LOAN_FIELDS = (
     "item", "person", "branch", "organisation", "owner_organisation", "home_organisation",
     "item_type", "age_band", "plan", "checked_out_at", "due_on", "renewals",
@@ -156,9 +164,9 @@ class _Network:
         self.item_branch = array("l")
         self.item_type = array("l")
         self.item_acquired = array("l")  # ordinal
-        self.item_lendable_now = bytearray()
+        self.item_on_loan = bytearray()  # on loan now, as the items step left it
         self.item_free_from = array("l")  # ordinal from which the copy is back
-        lendable = {str(status) for status in LENDABLE_NOW}
+        self.item_open_from = array("l")  # ordinal of the checkout of its open loan
         items = (
             Item.objects.filter(organisation_id__in=libraries)
             .order_by("id")
@@ -173,8 +181,9 @@ class _Network:
             self.item_branch.append(branch_id)
             self.item_type.append(type_id)
             self.item_acquired.append(acquired.toordinal() if acquired else 0)
-            self.item_lendable_now.append(status in lendable)
+            self.item_on_loan.append(status == ItemStatus.ON_LOAN)
             self.item_free_from.append(0)
+            self.item_open_from.append(NEVER)
             library = self.libraries[self.library_at[organisation_id]]
             (library.youth_items if type_id in youth_types else library.other_items).append(
                 position
@@ -302,11 +311,21 @@ class _Simulation:
         self.returned_loans = 0
         self.kept = 0
         # Activity per member: a third borrow nothing, the rest lognormally much or little.
-        weights = [
+        self.activity = [
             0.0 if rng.random() < INACTIVE_SHARE else rng.lognormvariate(0, ACTIVITY_SIGMA)
             for _ in network.person_id
         ]
-        self.person_weights = list(accumulate(weights))
+        self.person_weights = list(accumulate(self.activity))
+        # The copies on loan now get an open loan each (as many as ``count`` allows); its
+        # checkout day is drawn first, so the history of the copy ends before it.
+        on_loan = [item for item, flag in enumerate(network.item_on_loan) if flag]
+        if len(on_loan) > count:
+            on_loan = sorted(rng.sample(on_loan, count))
+        self.open_items = on_loan
+        self.historical = count - len(on_loan)
+        for item in on_loan:
+            age = 1 + min(int(rng.expovariate(1 / OPEN_LOAN_MEAN_AGE_DAYS)), OPEN_LOAN_MAX_AGE_DAYS)
+            network.item_open_from[item] = max(self.today - age, network.item_acquired[item])
         self.usual_branch = array("l")
         for library_id in network.person_library:
             branches = network.libraries[network.library_at[library_id]].branches
@@ -354,7 +373,11 @@ class _Simulation:
     # --- loans --------------------------------------------------------------------
 
     def loans(self) -> Iterator[tuple[Any, ...]]:
-        """Every loan, in order of checkout day."""
+        """The returned loans in order of checkout day, then the open ones."""
+        yield from self.returned()
+        yield from self.still_out()
+
+    def returned(self) -> Iterator[tuple[Any, ...]]:
         network = self.network
         if not network.person_id or not network.item_id or not self.person_weights[-1]:
             return
@@ -364,7 +387,7 @@ class _Simulation:
         made = 0
         for offset, weight in enumerate(weights):
             ordinal = self.first + offset
-            owed += self.count * weight / total
+            owed += self.historical * weight / total
             wanted = round(owed) - made  # a loan not made today is made tomorrow
             day = dt.date.fromordinal(ordinal)
             ymd = day.year * 10_000 + day.month * 100 + day.day
@@ -433,33 +456,95 @@ class _Simulation:
             others = network.libraries[network.library_at[lender]].branches
             return_branch = others[rng.randrange(len(others))]
         back = network.open_on_or_after(return_branch, back)
-        person_id: int | None = network.person_id[person]
-        returned_at: dt.datetime | None = None
-        if back >= self.today and network.item_lendable_now[item]:
-            # Still out today: renewed only as often as its due dates have passed so far.
-            while renewals and ordinal + terms.loan_days * renewals > self.today + 2:
-                renewals -= 1
-            due = network.open_on_or_after(branch, ordinal + terms.loan_days * (renewals + 1))
-            network.item_free_from[item] = 2**62
-            network.item_lendable_now[item] = False  # lent to nobody else
-            self.open_loans += 1
-        else:
-            if back >= self.today:  # the copy is missing or in transit now: back before that
-                back = ordinal + rng.randrange(max(1, self.today - ordinal))
-            network.item_free_from[item] = back + 1
-            returned = self.moment(return_branch, back)
-            returned_at = max(returned, checked_out + dt.timedelta(minutes=5))
-            self.returned_loans += 1
-            if network.person_keeps[person]:
-                self.kept += 1
-            else:
-                person_id = None
+        # Back before today, and before the copy's open loan if it has one.
+        last = min(self.today, network.item_open_from[item]) - 1
+        if back > last:
+            back = ordinal + rng.randrange(last - ordinal + 1)
+        network.item_free_from[item] = back + 1
+        returned_at = max(self.moment(return_branch, back), checked_out + dt.timedelta(minutes=5))
+        self.returned_loans += 1
+        person_id: int | None = None
+        if network.person_keeps[person]:
+            person_id = network.person_id[person]
+            self.kept += 1
         return (
             network.item_id[item], person_id, branch, lender, network.item_library[item],
             home_id, type_id, band, plan_id, checked_out, dt.date.fromordinal(due), renewals,
             terms.renewals_allowed, terms.fine_per_day, terms.fine_cap, returned_at,
-            return_branch if returned_at is not None else None,
+            return_branch,
         )  # fmt: skip
+
+    def still_out(self) -> Iterator[tuple[Any, ...]]:
+        """An open loan for each copy on loan now, by a member of its library mostly."""
+        network, rng = self.network, self.rng
+        members = self.members_by_library()
+        ordered = sorted(self.open_items, key=lambda item: (network.item_open_from[item], item))
+        for item in ordered:
+            ordinal = network.item_open_from[item]
+            owner = network.item_library[item]
+            person = None
+            if owner in members and rng.random() < OPEN_LOAN_OWN_LIBRARY:
+                positions, weights = members[owner]
+                person = positions[bisect(weights, rng.random() * weights[-1])]
+            else:
+                for _attempt in range(20):
+                    candidate = self.member(ordinal)
+                    if candidate is not None and network.person_until[candidate] >= self.today:
+                        person = candidate
+                        break
+            if person is None:
+                continue  # nobody may borrow: the copy goes back on the shelf
+            home_id = network.person_library[person]
+            branch = network.item_branch[item]
+            if home_id == owner and rng.random() < AT_USUAL_BRANCH:
+                branch = self.usual_branch[person] or branch
+            # Lent on a day the branch was open, after the copy's last return.
+            earliest = max(network.item_free_from[item], network.item_acquired[item])
+            ordinal = next(
+                (d for d in range(ordinal, max(earliest, ordinal - 14) - 1, -1)
+                 if network.is_open(branch, d)),
+                0,
+            )  # fmt: skip
+            if not ordinal:
+                continue  # the copy goes back on the shelf
+            day = dt.date.fromordinal(ordinal)
+            age = day.year * 10_000 + day.month * 100 + day.day - network.person_birth[person]
+            age //= 10_000
+            band = _age_band(age)
+            lender = network.branch_library[branch]
+            plan_id = None
+            if lender == home_id:
+                plans = network.libraries[network.library_at[home_id]].plans
+                basic = network.person_basic[person]
+                plan_id = plans.get("jeugd" if age < 18 else "basis" if basic else "volwassen")
+            type_id = network.item_type[item]
+            terms = self.terms(lender, plan_id, band, type_id)
+            renewals = 0
+            while (
+                renewals < terms.renewals_allowed
+                and ordinal + terms.loan_days * (renewals + 1) < self.today
+                and rng.random() < RENEWED_WHEN_DUE
+            ):
+                renewals += 1
+            due = network.open_on_or_after(branch, ordinal + terms.loan_days * (renewals + 1))
+            self.open_loans += 1
+            yield (
+                network.item_id[item], network.person_id[person], branch, lender, owner,
+                home_id, type_id, band, plan_id, self.moment(branch, ordinal),
+                dt.date.fromordinal(due), renewals, terms.renewals_allowed, terms.fine_per_day,
+                terms.fine_cap, None, None,
+            )  # fmt: skip
+
+    def members_by_library(self) -> dict[int, tuple[list[int], list[float]]]:
+        """{library id: (positions, cumulative activity)} of members who may borrow today."""
+        network = self.network
+        found: dict[int, tuple[list[int], list[float]]] = {}
+        for person, weight in enumerate(self.activity):
+            if weight and network.person_until[person] >= self.today:
+                positions, weights = found.setdefault(network.person_library[person], ([], []))
+                positions.append(person)
+                weights.append((weights[-1] if weights else 0.0) + weight)
+        return found
 
     def copy(self, library: _Library, band: str, ordinal: int) -> int | None:
         """A copy of ``library`` on its shelf on day ``ordinal``, a children's book or not."""
@@ -472,7 +557,10 @@ class _Simulation:
             return None
         for _attempt in range(8):
             item = pool[rng.randrange(len(pool))]
-            if network.item_free_from[item] <= ordinal and network.item_acquired[item] <= ordinal:
+            if (
+                network.item_free_from[item] <= ordinal < network.item_open_from[item]
+                and network.item_acquired[item] <= ordinal
+            ):
                 return item
         return None
 
@@ -511,28 +599,28 @@ def loans_generate(
     rows = simulation.loans()
     inserted = 0
     rebuild = connection.vendor == "postgresql" and count >= REBUILD_FROM
-    with transaction.atomic(), _indexes_rebuilt(Loan._meta.db_table, rebuild, progress):
-        while True:
-            batch = [row for _index, row in zip(range(BATCH), rows, strict=False)]
-            if not batch:
-                break
-            inserted += bulk_insert(Loan, batch, LOAN_FIELDS)
-            if progress:
-                progress(f"loans {inserted:,}/{count:,}")
+    with transaction.atomic():
+        with _indexes_rebuilt(Loan._meta.db_table, rebuild, progress):
+            while True:
+                batch = [row for _index, row in zip(range(BATCH), rows, strict=False)]
+                if not batch:
+                    break
+                inserted += bulk_insert(Loan, batch, LOAN_FIELDS)
+                if progress:
+                    progress(f"loans {inserted:,}/{count:,}")
+        # Statistics first: without them the planner takes the new millions for a few rows.
+        _analyse(Loan._meta.db_table)
+        # Copies on loan that got no loan (more of them than loans asked for, or nobody
+        # to borrow them) go back on the shelf; the search index follows.
         changed = _item_statuses_follow_loans([library.id for library in network.libraries])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Loan._meta.db_table}")
-            cursor.execute(f"ANALYZE {Item._meta.db_table}")
-    if changed:
-        records = Item.objects.filter(
-            organisation_id__in=[library.id for library in network.libraries]
-        ).values_list("record_id", flat=True)
-        low, high = records.order_by("record_id").first(), records.order_by("-record_id").first()
-        if low is not None and high is not None:
-            search.availability_refresh_range(low, high)
+        if changed:
+            _analyse(Item._meta.db_table)
+            if len(changed) <= REFRESH_ONE_BY_ONE:
+                search.availability_refresh(sorted(changed))
+            else:
+                search.availability_refresh_range(min(changed), max(changed))
         if progress:
-            progress("loans: availability in the search index")
+            progress(f"loans: {len(changed):,} titles changed availability")
     return {
         "loans": inserted,
         "open_loans": simulation.open_loans,
@@ -540,10 +628,17 @@ def loans_generate(
     }
 
 
-def _item_statuses_follow_loans(libraries: Sequence[int]) -> int:
-    """Exactly the synthetic copies with an open loan are ``on_loan``; returns the changes."""
+def _analyse(table: str) -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+def _item_statuses_follow_loans(libraries: Sequence[int]) -> set[int]:
+    """Exactly the synthetic copies with an open loan are ``on_loan``; returns the records
+    of the copies that changed."""
     if not libraries:
-        return 0
+        return set()
     marks = ", ".join(["%s"] * len(libraries))
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -551,18 +646,18 @@ def _item_statuses_follow_loans(libraries: Sequence[int]) -> int:
             "UPDATE holdings_item SET status = %s, status_changed_at = %s, updated_at = %s"  # noqa: S608
             f" WHERE organisation_id IN ({marks}) AND status = %s"
             " AND NOT EXISTS (SELECT 1 FROM circulation_loan l"
-            " WHERE l.item_id = holdings_item.id AND l.returned_at IS NULL)",
+            " WHERE l.item_id = holdings_item.id AND l.returned_at IS NULL) RETURNING record_id",
             [ItemStatus.AVAILABLE, now, now, *libraries, ItemStatus.ON_LOAN],
         )
-        changed = cursor.rowcount
+        changed = {record for (record,) in cursor.fetchall()}
         cursor.execute(
             "UPDATE holdings_item SET status = %s, status_changed_at = %s, updated_at = %s"  # noqa: S608
             f" WHERE organisation_id IN ({marks}) AND status <> %s"
             " AND EXISTS (SELECT 1 FROM circulation_loan l"
-            " WHERE l.item_id = holdings_item.id AND l.returned_at IS NULL)",
+            " WHERE l.item_id = holdings_item.id AND l.returned_at IS NULL) RETURNING record_id",
             [ItemStatus.ON_LOAN, now, now, *libraries, ItemStatus.ON_LOAN],
         )
-        return changed + cursor.rowcount
+        return changed | {record for (record,) in cursor.fetchall()}
 
 
 @contextmanager

@@ -65,7 +65,7 @@ CATALOGUES: dict[str, tuple[int, int]] = {"national": (1_000_000, 2_000_000)}
 PERSONS: dict[str, int] = {"tiny": 500, "small": 2_000, "network": 10_000, "national": 1_000_000}
 MAX_PERSONS = 20_000_000
 # Loans per named scale (the others have none unless ``loans=`` asks): of the synthetic
-# copies by the synthetic members over three years, those still out today open (~2 %).
+# copies by the synthetic members over three years; each copy on loan has an open one.
 LOANS: dict[str, int] = {"national": 5_200_000}
 MAX_LOANS = 200_000_000
 ITEMS_PER_RECORD = 2
