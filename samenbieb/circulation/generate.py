@@ -321,16 +321,13 @@ class _Simulation:
         on_loan = [item for item, flag in enumerate(network.item_on_loan) if flag]
         if len(on_loan) > count:
             on_loan = sorted(rng.sample(on_loan, count))
-        self.open_items = on_loan
-        self.historical = count - len(on_loan)
-        for item in on_loan:
-            age = 1 + min(int(rng.expovariate(1 / OPEN_LOAN_MEAN_AGE_DAYS)), OPEN_LOAN_MAX_AGE_DAYS)
-            network.item_open_from[item] = max(self.today - age, network.item_acquired[item])
         self.usual_branch = array("l")
         for library_id in network.person_library:
             branches = network.libraries[network.library_at[library_id]].branches
             self.usual_branch.append(branches[rng.randrange(len(branches))] if branches else 0)
         self.day_midnight: dict[int, dt.datetime] = {}
+        self.open_planned = self.plan_open_loans(on_loan)
+        self.historical = count - len(self.open_planned)
 
     # --- time ---------------------------------------------------------------------
 
@@ -474,39 +471,51 @@ class _Simulation:
             return_branch,
         )  # fmt: skip
 
-    def still_out(self) -> Iterator[tuple[Any, ...]]:
-        """An open loan for each copy on loan now, by a member of its library mostly."""
+    def plan_open_loans(self, items: list[int]) -> list[tuple[int, int, int, int]]:
+        """(checkout ordinal, item, member, branch) of the open loan of each of ``items``
+        that someone may borrow: by a member of its library mostly, on a day the branch was
+        open in the last weeks; the copy's history is then simulated to end before it."""
         network, rng = self.network, self.rng
         members = self.members_by_library()
-        ordered = sorted(self.open_items, key=lambda item: (network.item_open_from[item], item))
-        for item in ordered:
-            ordinal = network.item_open_from[item]
+        planned = []
+        for item in items:
+            age = 1 + min(int(rng.expovariate(1 / OPEN_LOAN_MEAN_AGE_DAYS)), OPEN_LOAN_MAX_AGE_DAYS)
+            ordinal = self.today - age
             owner = network.item_library[item]
             person = None
-            if owner in members and rng.random() < OPEN_LOAN_OWN_LIBRARY:
-                positions, weights = members[owner]
-                person = positions[bisect(weights, rng.random() * weights[-1])]
-            else:
-                for _attempt in range(20):
+            own = owner in members and rng.random() < OPEN_LOAN_OWN_LIBRARY
+            for _attempt in range(20):
+                if own:
+                    positions, weights = members[owner]
+                    candidate: int | None = positions[bisect(weights, rng.random() * weights[-1])]
+                else:
                     candidate = self.member(ordinal)
-                    if candidate is not None and network.person_until[candidate] >= self.today:
-                        person = candidate
-                        break
+                if candidate is not None and network.person_until[candidate] >= self.today:
+                    person = candidate
+                    break
             if person is None:
-                continue  # nobody may borrow: the copy goes back on the shelf
-            home_id = network.person_library[person]
+                continue  # nobody may borrow it: the copy goes back on the shelf
             branch = network.item_branch[item]
-            if home_id == owner and rng.random() < AT_USUAL_BRANCH:
+            if network.person_library[person] == owner and rng.random() < AT_USUAL_BRANCH:
                 branch = self.usual_branch[person] or branch
-            # Lent on a day the branch was open, after the copy's last return.
-            earliest = max(network.item_free_from[item], network.item_acquired[item])
+            earliest = max(network.item_acquired[item], network.person_from[person], self.first)
             ordinal = next(
                 (d for d in range(ordinal, max(earliest, ordinal - 14) - 1, -1)
                  if network.is_open(branch, d)),
                 0,
             )  # fmt: skip
             if not ordinal:
-                continue  # the copy goes back on the shelf
+                continue  # no day it could have been lent: back on the shelf
+            network.item_open_from[item] = ordinal
+            planned.append((ordinal, item, person, branch))
+        planned.sort()
+        return planned
+
+    def still_out(self) -> Iterator[tuple[Any, ...]]:
+        """The open loans planned, in order of checkout day."""
+        network, rng = self.network, self.rng
+        for ordinal, item, person, branch in self.open_planned:
+            home_id = network.person_library[person]
             day = dt.date.fromordinal(ordinal)
             age = day.year * 10_000 + day.month * 100 + day.day - network.person_birth[person]
             age //= 10_000
@@ -529,10 +538,10 @@ class _Simulation:
             due = network.open_on_or_after(branch, ordinal + terms.loan_days * (renewals + 1))
             self.open_loans += 1
             yield (
-                network.item_id[item], network.person_id[person], branch, lender, owner,
-                home_id, type_id, band, plan_id, self.moment(branch, ordinal),
-                dt.date.fromordinal(due), renewals, terms.renewals_allowed, terms.fine_per_day,
-                terms.fine_cap, None, None,
+                network.item_id[item], network.person_id[person], branch, lender,
+                network.item_library[item], home_id, type_id, band, plan_id,
+                self.moment(branch, ordinal), dt.date.fromordinal(due), renewals,
+                terms.renewals_allowed, terms.fine_per_day, terms.fine_cap, None, None,
             )  # fmt: skip
 
     def members_by_library(self) -> dict[int, tuple[list[int], list[float]]]:
