@@ -47,7 +47,7 @@ from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -748,8 +748,12 @@ def loans_delete(organisation_ids: Sequence[int]) -> None:
         for sql in (*transits, *hold_transits, *holds):
             cursor.execute(sql, ids)
         if _only_these_loans(cursor, marks, ids):
-            cursor.execute("TRUNCATE circulation_loan")
-            return
+            try:
+                with transaction.atomic():
+                    cursor.execute("TRUNCATE circulation_loan")
+                return
+            except OperationalError:
+                pass  # loans inserted earlier in this transaction await their key checks
         for sql in (
             f"DELETE FROM circulation_loan WHERE organisation_id IN ({marks})",  # noqa: S608
             f"DELETE FROM circulation_loan WHERE owner_organisation_id IN ({marks})",  # noqa: S608
