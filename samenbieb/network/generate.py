@@ -64,6 +64,10 @@ CATALOGUES: dict[str, tuple[int, int]] = {"national": (1_000_000, 2_000_000)}
 # 3.5 million members; a million is what the desk benchmarks need.
 PERSONS: dict[str, int] = {"tiny": 500, "small": 2_000, "network": 10_000, "national": 1_000_000}
 MAX_PERSONS = 20_000_000
+# Loans per named scale (the others have none unless ``loans=`` asks): of the synthetic
+# copies by the synthetic members over three years; each copy on loan has an open one.
+LOANS: dict[str, int] = {"national": 5_200_000}
+MAX_LOANS = 200_000_000
 ITEMS_PER_RECORD = 2
 MAX_RECORDS = 10_000_000
 LENDING_KINDS = (BranchKind.MAIN, BranchKind.BRANCH, BranchKind.SERVICE_POINT, BranchKind.MOBILE)
@@ -372,6 +376,7 @@ class Generation:
     records_wanted: int = 0
     items_wanted: int = 0
     persons_wanted: int = 0
+    loans_wanted: int = 0
     progress: Callable[[str], None] | None = None
     libraries: list[PlannedLibrary] = field(default_factory=list)
     branches: list[PlannedBranch] = field(default_factory=list)
@@ -439,6 +444,15 @@ def scale_persons(scale: str | int, persons: int | None = None) -> int:
     return persons
 
 
+def scale_loans(scale: str | int, loans: int | None = None) -> int:
+    """The number of synthetic loans for a scale, unless given."""
+    if loans is None:
+        loans = LOANS.get(str(scale), 0)
+    if not 0 <= loans <= MAX_LOANS:
+        raise ValueError(f"the number of loans must be between 0 and {MAX_LOANS:,}")
+    return loans
+
+
 def network_generate(
     *,
     scale: str | int,
@@ -448,6 +462,7 @@ def network_generate(
     records: int | None = None,
     items: int | None = None,
     persons: int | None = None,
+    loans: int | None = None,
     detail: Callable[[str], None] | None = None,
 ) -> GeneratedNetwork:
     """Replace the synthetic network (ISILs ``NL-Gen…``) with a new one of ``scale``.
@@ -456,11 +471,12 @@ def network_generate(
     and memberships; ``progress`` is called with each step's name when it is done,
     ``detail`` with progress inside the long steps. ``records``/``items`` size the
     synthetic catalogue (default: the scale's, see :data:`CATALOGUES`), ``persons`` the
-    members (default: :data:`PERSONS`).
+    members (default: :data:`PERSONS`), ``loans`` the loans (default: :data:`LOANS`).
     """
     libraries = scale_libraries(scale)
     records, items = scale_catalogue(scale, records, items)
     persons = scale_persons(scale, persons)
+    loans = scale_loans(scale, loans)
     generation = Generation(
         str(scale),
         libraries,
@@ -469,6 +485,7 @@ def network_generate(
         records_wanted=records,
         items_wanted=items,
         persons_wanted=persons,
+        loans_wanted=loans,
         progress=detail,
     )
     counts: dict[str, int] = {}
@@ -899,6 +916,26 @@ def _persons_delete() -> None:
     persons_delete(list(generated_organisations().values_list("id", flat=True)))
 
 
+# --- loans ---------------------------------------------------------------------------
+
+
+def _loans_generate(generation: Generation) -> dict[str, int]:
+    from samenbieb.circulation.generate import loans_generate
+
+    return loans_generate(
+        count=generation.loans_wanted,
+        rng=generation.rng("loans"),
+        today=generation.today,
+        progress=generation.progress,
+    )
+
+
+def _loans_delete() -> None:
+    from samenbieb.circulation.generate import loans_delete
+
+    loans_delete(list(generated_organisations().values_list("id", flat=True)))
+
+
 # In order of generation; deletion runs in reverse.
 STEPS: list[GeneratorStep] = [
     GeneratorStep("organisations", _organisations_generate, _organisations_delete),
@@ -908,4 +945,5 @@ STEPS: list[GeneratorStep] = [
     GeneratorStep("records", _records_generate, records_delete),
     GeneratorStep("items", _items_generate, _items_delete),
     GeneratorStep("persons", _persons_generate, _persons_delete),
+    GeneratorStep("loans", _loans_generate, _loans_delete),
 ]

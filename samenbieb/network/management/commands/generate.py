@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from samenbieb.network.generate import (
+    LOANS,
     PERSONS,
     SCALES,
     STEPS,
@@ -47,6 +48,14 @@ class Command(BaseCommand):
             + "). They get no password.",
         )
         parser.add_argument(
+            "--loans",
+            type=int,
+            help="Synthetic loans over the last three years, of the synthetic copies by the "
+            "synthetic members; those still out today are open (default: the scale's: "
+            + ", ".join(f"{name} {n:,}" for name, n in LOANS.items())
+            + ", none for the others).",
+        )
+        parser.add_argument(
             "--delete", action="store_true", help="Only delete the synthetic network."
         )
 
@@ -76,7 +85,7 @@ class Command(BaseCommand):
                 bar.set_postfix_str(message)
 
         try:
-            for name in ("records", "items", "persons"):
+            for name in ("records", "items", "persons", "loans"):
                 if options[name] is not None and options[name] < 0:
                     raise CommandError(f"--{name} must not be negative")
             network = network_generate(
@@ -86,6 +95,7 @@ class Command(BaseCommand):
                 records=options["records"],
                 items=options["items"],
                 persons=options["persons"],
+                loans=options["loans"],
                 detail=detail,
             )
         finally:
