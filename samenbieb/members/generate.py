@@ -662,7 +662,12 @@ def synthetic_persons_replace(
     libraries = home_libraries()
     if not libraries:
         raise ValueError("no synthetic network: run `samenbieb generate` first")
+    # Loans (and holds) point at persons: they go first. Imported here, as circulation's
+    # generator builds on this module.
+    from samenbieb.circulation.generate import loans_delete
+
     with transaction.atomic():
+        loans_delete([library.id for library in libraries])
         persons_delete([library.id for library in libraries])
         return persons_generate(
             count=count,
