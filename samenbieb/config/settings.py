@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "oauth2_provider",
     "samenbieb.identity",
     "samenbieb.digital",
+    "samenbieb.selfservice",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
@@ -220,6 +221,22 @@ SAMENBIEB = {
     "TRANSIT_TOO_LONG_DAYS": ENV.integer("SAMENBIEB_TRANSIT_TOO_LONG_DAYS", 7, minimum=1),
     # How many days before the due date the "due soon" notice goes out.
     "DUE_SOON_DAYS": ENV.integer("SAMENBIEB_DUE_SOON_DAYS", 3, minimum=1),
+}
+# The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
+SIP2 = {
+    # A connection that sends nothing for this long is closed (kiosks reconnect by themselves).
+    "IDLE_TIMEOUT_SECONDS": ENV.integer("SAMENBIEB_SIP2_IDLE_TIMEOUT", 600, minimum=5),
+    # A patron's verified PIN is trusted for this long on one connection, then asked again.
+    "PATRON_SESSION_SECONDS": ENV.integer("SAMENBIEB_SIP2_PATRON_SESSION", 900, minimum=30),
+    # Threads that run circulation services for all connections together.
+    "WORKERS": ENV.integer("SAMENBIEB_SIP2_WORKERS", 8, minimum=1),
+    # The longest message accepted; a kiosk that sends more is disconnected.
+    "MAX_MESSAGE_BYTES": ENV.integer("SAMENBIEB_SIP2_MAX_MESSAGE_BYTES", 8192, minimum=512),
+    # PEM files for TLS; `samenbieb serve` serves SIP2 over TLS on its host when both are
+    # set, else plain TCP on 127.0.0.1 only.
+    "TLS_CERT": ENV.text("SAMENBIEB_SIP2_TLS_CERT", ""),
+    "TLS_KEY": ENV.text("SAMENBIEB_SIP2_TLS_KEY", ""),
+    "PORT": ENV.integer("SAMENBIEB_SIP2_PORT", 6001, minimum=1),
 }
 # The portal's public address for links that are printed or mailed (QR codes on posters);
 # empty: taken from the request.

@@ -1,11 +1,13 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
 from samenbieb.circulation.defaults import demo_rules_create
 from samenbieb.demo.collection import collection_load
+from samenbieb.demo.kiosks import kiosks_load
 from samenbieb.demo.members import members_load
 from samenbieb.identity.demo import demo_service_register
 from samenbieb.network import second_factor
@@ -26,6 +28,7 @@ class Command(BaseCommand):
             members = members_load(today=timezone.localdate())
             demo_rules_create()
             service = demo_service_register()
+            kiosks = kiosks_load()
         if options["quiet"]:
             return
         if created:
@@ -47,6 +50,16 @@ class Command(BaseCommand):
             f"\n  {service.name}: client_id {service.client_id}, public client with PKCE S256,"
             f"\n  redirect URI {service.redirect_uri}, scopes {service.scopes}"
         )
+        self.stdout.write(
+            f"\nSelf-service machines (SIP2 login 93 with CN/CO; `make run` serves SIP2 on "
+            f"127.0.0.1:{settings.SIP2['PORT']}):"
+        )
+        for kiosk in kiosks:
+            example = f", e.g. item {kiosk.example_item}" if kiosk.example_item else ""
+            self.stdout.write(
+                f"  {kiosk.username:<18} password {kiosk.password:<16} {kiosk.branch} "
+                f"[{kiosk.location}]{example}"
+            )
         self.stdout.write("\nStaff accounts (desk at /balie/, network administration at /beheer/):")
         accounts = demo_accounts()
         for account in accounts:
