@@ -35,6 +35,7 @@ from samenbieb.network.models import (
     StaffUser,
 )
 from samenbieb.network.roles import Capability, Role
+from samenbieb.selfservice.models import Kiosk
 from tests.factories import (
     BranchFactory,
     ChargeFactory,
@@ -51,6 +52,7 @@ from tests.factories import (
     StaffRoleFactory,
     staff_login,
 )
+from tests.selfservice.factories import KioskFactory
 
 
 def _rows_for(organisation: Organisation) -> dict[type, object]:
@@ -77,6 +79,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         Charge: ChargeFactory(person=member),
         CirculationRule: CirculationRuleFactory(organisation=organisation),
         DigitalLoan: DigitalLoanFactory(person=member),
+        Kiosk: KioskFactory(branch=branch),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -104,6 +107,7 @@ OWNED_MODELS = [
     Charge,
     CirculationRule,
     DigitalLoan,
+    Kiosk,
 ]
 ALL_ROLES = list(Role)
 

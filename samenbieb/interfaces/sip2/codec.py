@@ -7,7 +7,8 @@ Stable API (helper code, fuzz tests and the benchmark build on it):
     terminator. Checks the command code, the fixed fields (length and, where the
     specification restricts them, characters), the variable fields (``XXvalue|``) and,
     when present, the error detection trailer ``AY<digit>AZ<4 hex>``: the checksum is
-    verified over the raw bytes. Anything wrong raises :class:`MalformedMessage`.
+    verified over the raw bytes (after AY, one to four hex digits are accepted: some
+    clients drop leading zeros). Anything wrong raises :class:`MalformedMessage`.
 
 ``format_message(message: Message, *, encoding="utf-8", sequence: int | None = None) -> bytes``
     The wire bytes, terminated by ``\\r``. With ``sequence`` (0-9) the error detection
@@ -420,7 +421,9 @@ class Message:
 
 # The trailer is the last thing before the terminator: "AY" digit "AZ" four hex digits.
 # Kiosks send it after a "|" or directly after the last value; both are accepted.
-_TRAILER = re.compile(rb"AY([0-9])AZ([0-9A-Fa-f]{4})\Z")
+# Some clients drop the checksum's leading zeros (the `sip2` package on PyPI writes it with
+# "%X"): one to four hex digits are accepted and compared as numbers.
+_TRAILER = re.compile(rb"AY([0-9])AZ([0-9A-Fa-f]{1,4})\Z")
 _CHECKSUM_ONLY = re.compile(rb"AZ([0-9A-Fa-f]{4})\Z")
 _FIELD_ID = re.compile(r"[A-Z]{2}")
 
@@ -490,8 +493,7 @@ def parse(
 
 
 def _verify(raw: bytes, checksum_at: int, given: bytes) -> None:
-    expected = checksum(raw[:checksum_at])
-    if given.decode("ascii").upper() != expected:
+    if int(given, 16) != int(checksum(raw[:checksum_at]), 16):
         raise MalformedMessage("checksum mismatch")
 
 

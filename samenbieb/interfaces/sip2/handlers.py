@@ -9,6 +9,26 @@ language (Dutch unless set otherwise, or the language the request asks for). The
 PIN is never logged and never kept: a verified PIN is remembered only as a keyed digest
 for the rest of the patron session, so the password hash runs once per patron, not once
 per message.
+
+How the protocol meets Samenbieb (decisions, so kiosks and the desk behave the same):
+
+- Locations (AN, AQ permanent location, AP current, CT destination) are ``ISIL/branch
+  code``: branch codes are unique only within a library, and sorters sort for all of them.
+- Check-in routing: CV 01 hold shelf here (CT = this branch), 02 transit for a hold
+  elsewhere, 04 transit home (CT = destination), 99 refused with an alert; the alert flag is
+  set whenever the item does not simply go back on the shelf.
+- A patron is proven by AA + AD (the member's password, as in the portal, throttled per
+  card). A message without AD counts only within a patron session already proven on this
+  connection; 35 ends it, so does another card or a wrong PIN, and it lapses after
+  ``SIP2["PATRON_SESSION_SECONDS"]``. Without proof, 23/63 say only whether the card is valid.
+- Checkout with SC renewal policy Y of an item the patron already has is a renewal.
+- No block (offline) checkouts and check-ins run through the same services, dated when they
+  happened at the kiosk; circulation may still refuse them (then ok=0, and a warning is logged).
+- Fee paid pays whole charges only (a charge is paid in full or not at all): the charge whose
+  id is in CG when BV is its amount, or else the oldest open charges adding up to exactly BV.
+  AV lists fines as ``<charge id> <amount> <description>`` so a kiosk can send the id in CG.
+- Block patron, patron enable, hold and item status update are answered (as the
+  specification requires) but change nothing: the desk and the portal do those.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from samenbieb.interfaces.sip2 import codec, handlers
 
@@ -92,7 +92,23 @@ class Sip2Server:
             self._server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self._server.wait_closed(), timeout=5)
-        self._executor.shutdown(wait=False, cancel_futures=True)
+        await asyncio.get_running_loop().run_in_executor(None, self._workers_stop)
+
+    def _workers_stop(self) -> None:
+        """Close every worker thread's database connection (kept open between messages),
+        then the pool. One task per worker, held at a barrier so each runs on its own thread."""
+        workers = self.options.workers
+        barrier = threading.Barrier(workers)
+
+        def close_connection() -> None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=10)
+            connections.close_all()
+
+        for future in [self._executor.submit(close_connection) for _ in range(workers)]:
+            with contextlib.suppress(Exception):
+                future.result(timeout=30)
+        self._executor.shutdown(wait=True, cancel_futures=True)
 
     async def _connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         peer = writer.get_extra_info("peername") or ("?", 0)

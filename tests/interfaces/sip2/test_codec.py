@@ -49,6 +49,20 @@ def test_lower_case_checksum_digits_are_accepted():
     assert parse(b"9900302.00AY1AZfca5\r").sequence == 1
 
 
+def test_a_checksum_without_its_leading_zeros_is_accepted():
+    # Some clients (the `sip2` package) write the checksum with "%X", dropping leading
+    # zeros; that happens when the bytes add up to just under a multiple of 65536.
+    for length in range(500, 1000):
+        body = f"9300CNkiosk|AF{'x' * length}|AY4AZ".encode()
+        full = checksum(body)
+        if full.startswith("0"):
+            break
+    else:
+        raise AssertionError("no checksum with a leading zero found")
+
+    assert parse(body + full.lstrip("0").encode() + b"\r").sequence == 4
+
+
 def test_error_detection_is_optional_unless_required():
     assert parse(b"9900302.00\r").sequence is None
     with pytest.raises(MalformedMessage):
