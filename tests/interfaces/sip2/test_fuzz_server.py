@@ -54,7 +54,7 @@ FUZZ = settings(
 
 
 @dataclass
-class World:
+class Live:
     port: int
     kiosk: str
     card: str
@@ -72,7 +72,7 @@ class World:
         return kiosk
 
 
-def _world(encoding: str) -> tuple[str, str, list[str]]:
+def _live_world(encoding: str) -> tuple[str, str, list[str]]:
     library = OrganisationFactory(name="Bibliotheek Ütrecht", isil="NL-UtrFuzz")
     branch = BranchFactory(organisation=library, code="centrum", name="Centrum")
     for weekday in range(7):
@@ -102,22 +102,22 @@ def _world(encoding: str) -> tuple[str, str, list[str]]:
 
 
 @pytest.fixture(params=["utf-8"])
-def world(request: pytest.FixtureRequest, transactional_db: None) -> Iterator[World]:
-    kiosk, card, barcodes = _world(request.param)
+def live(request: pytest.FixtureRequest, transactional_db: None) -> Iterator[Live]:
+    kiosk, card, barcodes = _live_world(request.param)
     options = ServerOptions(port=0, idle_timeout=60, workers=2, max_message_bytes=MAX_MESSAGE_BYTES)
     with ServerThread(options) as server:
-        world = World(server.server.port, kiosk, card, barcodes, request.param)
-        yield world
-        for connection in world.connections.values():
+        live = Live(server.server.port, kiosk, card, barcodes, request.param)
+        yield live
+        for connection in live.connections.values():
             connection.close()
 
 
 class Kiosk:
     """A blocking SIP2 client: one socket, one request and one reply at a time."""
 
-    def __init__(self, world: World) -> None:
-        self.world = world
-        self.sock = socket.create_connection(("127.0.0.1", world.port), timeout=READ_TIMEOUT_S)
+    def __init__(self, live: Live) -> None:
+        self.live = live
+        self.sock = socket.create_connection(("127.0.0.1", live.port), timeout=READ_TIMEOUT_S)
         self.buffer = b""
         self.open = True
 
@@ -142,13 +142,13 @@ class Kiosk:
         return reply + b"\r"
 
     def ask(self, message: codec.Message, sequence: int | None = None) -> bytes:
-        self.send(codec.format_message(message, encoding=self.world.encoding, sequence=sequence))
+        self.send(codec.format_message(message, encoding=self.live.encoding, sequence=sequence))
         return self.reply()
 
     def login(self) -> None:
         reply = self.ask(
             codec.Message.build("93", {"uid_algorithm": "0", "pwd_algorithm": "0"},
-                                [("CN", self.world.kiosk), ("CO", KIOSK_PASSWORD), ("CP", "x")])
+                                [("CN", self.live.kiosk), ("CO", KIOSK_PASSWORD), ("CP", "x")])
         )  # fmt: skip
         assert reply == b"941\r"
 
@@ -200,9 +200,9 @@ def state() -> dict[str, int]:
     }
 
 
-def serves(world: World) -> bool:
+def serves(live: Live) -> bool:
     """A fresh connection can log in and get the status: the server is up and answering."""
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
         return kiosk.ask(status()).startswith(b"98")
@@ -217,17 +217,17 @@ def independent_decode(reply: bytes, encoding: str) -> object:
 # --- every reply decodes with an independent codec -------------------------------------
 
 
-@pytest.mark.parametrize("world", ["utf-8", "latin-1", "cp850"], indirect=True)
+@pytest.mark.parametrize("live", ["utf-8", "latin-1", "cp850"], indirect=True)
 @pytest.mark.parametrize("sequence", [None, 3])
 def test_every_reply_of_a_kiosk_session_decodes_with_an_independent_codec(
-    world: World, sequence: int | None
+    live: Live, sequence: int | None
 ) -> None:
-    kiosk = Kiosk(world)
-    card, (first, second, third) = world.card, world.barcodes
+    kiosk = Kiosk(live)
+    card, (first, second, third) = live.card, live.barcodes
 
     messages = [
         codec.Message.build("93", {"uid_algorithm": "0", "pwd_algorithm": "0"},
-                            [("CN", world.kiosk), ("CO", KIOSK_PASSWORD)]),
+                            [("CN", live.kiosk), ("CO", KIOSK_PASSWORD)]),
         status(),
         codec.Message.build("23", {"language": "005", "transaction_date": TS},
                             [("AO", "NL-UtrFuzz"), ("AA", card), ("AC", ""), ("AD", PIN)]),
@@ -269,13 +269,11 @@ def test_every_reply_of_a_kiosk_session_decodes_with_an_independent_codec(
         for message, code in zip(messages, expected, strict=True):
             reply = kiosk.ask(message, sequence=sequence)
             assert reply[:2].decode() == code, (message.code, reply)
-            decoded = independent.decode_message(reply, encoding=world.encoding)
+            decoded = independent.decode_message(reply, encoding=live.encoding)
             assert decoded.sequence_number == sequence
             assert (decoded.checksum is not None) == (sequence is not None)
             # And ours agrees with itself: the reply parses with the kiosk's settings.
-            codec.parse(
-                reply, encoding=world.encoding, require_error_detection=sequence is not None
-            )
+            codec.parse(reply, encoding=live.encoding, require_error_detection=sequence is not None)
     finally:
         kiosk.close()
 
@@ -287,22 +285,22 @@ def test_every_reply_of_a_kiosk_session_decodes_with_an_independent_codec(
 )
 @pytest.mark.parametrize(("request_code", "reply_code"), [("01", "24"), ("25", "26")])
 def test_block_patron_and_patron_enable_replies_decode_with_an_independent_codec(
-    world: World, request_code: str, reply_code: str
+    live: Live, request_code: str, reply_code: str
 ) -> None:
     message = {
         "01": codec.Message.build("01", {"card_retained": "N", "transaction_date": TS},
-                                  [("AO", "x"), ("AL", "weg"), ("AA", world.card), ("AC", "")]),
+                                  [("AO", "x"), ("AL", "weg"), ("AA", live.card), ("AC", "")]),
         "25": codec.Message.build("25", {"transaction_date": TS},
-                                  [("AO", "x"), ("AA", world.card)]),
+                                  [("AO", "x"), ("AA", live.card)]),
     }[request_code]  # fmt: skip
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
         reply = kiosk.ask(message)
     finally:
         kiosk.close()
     assert reply.startswith(reply_code.encode())
-    independent.decode_message(reply, encoding=world.encoding)
+    independent.decode_message(reply, encoding=live.encoding)
 
 
 # --- malformed input -------------------------------------------------------------------
@@ -323,16 +321,16 @@ frame_bodies = st.one_of(
 @FUZZ
 @given(body=frame_bodies)
 def test_malformed_frames_get_a_resend_request_or_a_closed_connection_and_change_nothing(
-    world: World, body: bytes
+    live: Live, body: bytes
 ) -> None:
     frame = body + b"\r"
     try:
-        codec.parse(frame, encoding=world.encoding)
+        codec.parse(frame, encoding=live.encoding)
     except codec.MalformedMessage:
         malformed = True
     else:
         malformed = False
-    kiosk = world.session()
+    kiosk = live.session()
     before = state()
     kiosk.send(frame)
     reply = kiosk.reply()
@@ -343,27 +341,27 @@ def test_malformed_frames_get_a_resend_request_or_a_closed_connection_and_change
         # The same connection goes on as if nothing happened.
         assert kiosk.ask(status()).startswith(b"98")
     elif reply:
-        independent_decode(reply, world.encoding)
+        independent_decode(reply, live.encoding)
     # And another kiosk's connection is served.
-    assert world.session("witness").ask(status()).startswith(b"98")
+    assert live.session("witness").ask(status()).startswith(b"98")
 
 
 @FUZZ
 @given(data=st.data(), sequence=st.integers(min_value=0, max_value=9))
 def test_a_checkout_changed_in_transit_is_refused_with_a_resend_request(
-    world: World, data: st.DataObject, sequence: int
+    live: Live, data: st.DataObject, sequence: int
 ) -> None:
     """Any byte of the message changed (the error detection trailer intact): the checksum
     does not match, the reply is 96 and no loan is made."""
     wire = codec.format_message(
-        checkout(world.card, world.barcodes[0]), encoding=world.encoding, sequence=sequence
+        checkout(live.card, live.barcodes[0]), encoding=live.encoding, sequence=sequence
     )
     trailer = len(wire) - len(b"AY0AZ0000\r")
     position = data.draw(st.integers(min_value=0, max_value=trailer - 1), label="position")
     byte = data.draw(st.integers(1, 255).filter(lambda b: b not in (wire[position], 13)))
     tampered = wire[:position] + bytes([byte]) + wire[position + 1 :]
-    kiosk = world.session()
-    assert kiosk.ask(patron_information(world.card)).startswith(b"64")
+    kiosk = live.session()
+    assert kiosk.ask(patron_information(live.card)).startswith(b"64")
     before = state()
     kiosk.send(tampered)
     assert kiosk.reply() in (RESEND, b"")
@@ -380,13 +378,13 @@ def test_a_checkout_changed_in_transit_is_refused_with_a_resend_request(
     [("sequence digit", b" "), ("AY", b"AX"), ("checksum digit", b"G")],
 )
 def test_a_checkout_whose_error_detection_trailer_was_damaged_is_not_executed(
-    world: World, damage: str, replacement: bytes
+    live: Live, damage: str, replacement: bytes
 ) -> None:
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
-        assert kiosk.ask(patron_information(world.card), sequence=0).startswith(b"64")
-        wire = codec.format_message(checkout(world.card, world.barcodes[0]), sequence=1)
+        assert kiosk.ask(patron_information(live.card), sequence=0).startswith(b"64")
+        wire = codec.format_message(checkout(live.card, live.barcodes[0]), sequence=1)
         trailer = len(wire) - len(b"AY0AZ0000\r")
         position = {"sequence digit": trailer + 2, "AY": trailer, "checksum digit": trailer + 6}
         at = position[damage]
@@ -398,10 +396,10 @@ def test_a_checkout_whose_error_detection_trailer_was_damaged_is_not_executed(
         kiosk.close()
 
 
-def test_the_intact_checkout_after_a_resend_request_goes_through(world: World) -> None:
+def test_the_intact_checkout_after_a_resend_request_goes_through(live: Live) -> None:
     """The other half of the test above: the refusal was about the checksum."""
-    wire = codec.format_message(checkout(world.card, world.barcodes[0]), sequence=1)
-    kiosk = Kiosk(world)
+    wire = codec.format_message(checkout(live.card, live.barcodes[0]), sequence=1)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
         kiosk.send(wire[:-5] + b"%04X" % ((int(wire[-5:-1], 16) + 1) & 0xFFFF) + b"\r")
@@ -410,16 +408,16 @@ def test_the_intact_checkout_after_a_resend_request_goes_through(world: World) -
         kiosk.send(wire)
         reply = kiosk.reply()
         assert reply.startswith(b"121"), reply
-        assert Loan.objects.filter(item__barcode=world.barcodes[0]).count() == 1
+        assert Loan.objects.filter(item__barcode=live.barcodes[0]).count() == 1
     finally:
         kiosk.close()
 
 
-def test_request_acs_resend_repeats_the_last_reply_without_doing_it_again(world: World) -> None:
-    kiosk = Kiosk(world)
+def test_request_acs_resend_repeats_the_last_reply_without_doing_it_again(live: Live) -> None:
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
-        first = kiosk.ask(checkout(world.card, world.barcodes[0]), sequence=4)
+        first = kiosk.ask(checkout(live.card, live.barcodes[0]), sequence=4)
         assert first.startswith(b"121")
         again = kiosk.ask(codec.Message.build("97"))
         assert again == first
@@ -428,9 +426,9 @@ def test_request_acs_resend_repeats_the_last_reply_without_doing_it_again(world:
         kiosk.close()
 
 
-def test_an_oversized_message_closes_that_connection_only(world: World) -> None:
-    other = Kiosk(world)
-    kiosk = Kiosk(world)
+def test_an_oversized_message_closes_that_connection_only(live: Live) -> None:
+    other = Kiosk(live)
+    kiosk = Kiosk(live)
     try:
         other.login()
         kiosk.login()
@@ -442,7 +440,7 @@ def test_an_oversized_message_closes_that_connection_only(world: World) -> None:
     finally:
         kiosk.close()
         other.close()
-    assert serves(world)
+    assert serves(live)
 
 
 def _with(message: codec.Message, field_id: str, value: str) -> codec.Message:
@@ -477,17 +475,17 @@ def _with(message: codec.Message, field_id: str, value: str) -> codec.Message:
     ],
 )
 def test_an_oversized_field_within_the_message_limit_is_answered_and_changes_nothing(
-    world: World, field_id: str
+    live: Live, field_id: str
 ) -> None:
     """The specification allows 255 characters per field; a kiosk sending 5,000 gets an
     answer (a refusal) or a resend request, not a crash."""
     huge = "9" * 5000
     messages = [
-        _with(patron_information(world.card), field_id, huge),
-        _with(checkout(world.card, "nothing"), field_id, huge),
+        _with(patron_information(live.card), field_id, huge),
+        _with(checkout(live.card, "nothing"), field_id, huge),
         _with(checkin("nothing"), field_id, huge),
     ]
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
         before = state()
@@ -495,49 +493,49 @@ def test_an_oversized_field_within_the_message_limit_is_answered_and_changes_not
             reply = kiosk.ask(message)
             assert reply == RESEND or reply[:2] in (b"64", b"12", b"10"), reply
             if reply != RESEND:
-                independent_decode(reply, world.encoding)
+                independent_decode(reply, live.encoding)
         assert state() == before
     finally:
         kiosk.close()
-    assert serves(world)
+    assert serves(live)
 
 
 def test_a_message_that_never_ends_is_not_answered_and_hanging_up_is_harmless(
-    world: World,
+    live: Live,
 ) -> None:
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.login()
         before = state()
-        kiosk.send(codec.format_message(checkout(world.card, world.barcodes[0]))[:-1])
+        kiosk.send(codec.format_message(checkout(live.card, live.barcodes[0]))[:-1])
         kiosk.sock.shutdown(socket.SHUT_WR)  # no terminator will come
         assert kiosk.closed()
         assert state() == before
     finally:
         kiosk.close()
-    assert serves(world)
+    assert serves(live)
 
 
 def test_garbage_before_login_gets_resend_and_a_real_message_before_login_closes(
-    world: World,
+    live: Live,
 ) -> None:
-    kiosk = Kiosk(world)
+    kiosk = Kiosk(live)
     try:
         kiosk.send(b"\x00\xff\xfegarbage\r")
         assert kiosk.reply() == RESEND
-        kiosk.send(codec.format_message(checkout(world.card, world.barcodes[0])))
+        kiosk.send(codec.format_message(checkout(live.card, live.barcodes[0])))
         assert kiosk.closed()
     finally:
         kiosk.close()
     assert Loan.objects.count() == 0
 
 
-def test_a_refused_login_closes_the_connection(world: World) -> None:
-    kiosk = Kiosk(world)
+def test_a_refused_login_closes_the_connection(live: Live) -> None:
+    kiosk = Kiosk(live)
     try:
         reply = kiosk.ask(
             codec.Message.build("93", {"uid_algorithm": "0", "pwd_algorithm": "0"},
-                                [("CN", world.kiosk), ("CO", "not the password")])
+                                [("CN", live.kiosk), ("CO", "not the password")])
         )  # fmt: skip
         assert reply == b"940\r"
         assert kiosk.closed()
@@ -545,8 +543,8 @@ def test_a_refused_login_closes_the_connection(world: World) -> None:
         kiosk.close()
 
 
-def test_many_connections_of_noise_at_once_leave_the_server_serving(world: World) -> None:
-    noisy = [Kiosk(world) for _ in range(40)]
+def test_many_connections_of_noise_at_once_leave_the_server_serving(live: Live) -> None:
+    noisy = [Kiosk(live) for _ in range(40)]
     before = state()
     try:
         for number, kiosk in enumerate(noisy):
@@ -554,7 +552,7 @@ def test_many_connections_of_noise_at_once_leave_the_server_serving(world: World
         for kiosk in noisy:
             assert kiosk.reply() in (RESEND, b"")
         assert state() == before
-        assert serves(world)
+        assert serves(live)
     finally:
         for kiosk in noisy:
             kiosk.close()
