@@ -71,7 +71,7 @@ from samenbieb.members.auth import member_password_set
 from samenbieb.members.generate import synthetic_persons
 from samenbieb.members.models import CardStatus, LibraryCard, Person
 from samenbieb.network.generate import generated_organisations, network_generate
-from samenbieb.network.models import Branch
+from samenbieb.network.models import Branch, BranchKind
 from samenbieb.selfservice import queries as selfservice_queries
 from samenbieb.selfservice.models import Kiosk
 from samenbieb.selfservice.services import kiosk_add, kiosk_password_set
@@ -86,6 +86,7 @@ TARGETS = {"ratio": 0.7, "p95_ms": 30.0, "idle_rss_mb": 300.0}
 KIOSK_PASSWORD = "Bench-kiosk-password-2026"  # noqa: S105 (a bench account on a bench database)
 PIN = "bench-pin-4711"
 LENDABLE_TYPES = ("book",)
+KIOSK_BRANCH_KINDS = (BranchKind.MAIN, BranchKind.BRANCH)
 TABLES = ("circulation_loan", "holdings_item", "core_auditevent", "catalog_search_document")
 TS = " " * 18
 READ_TIMEOUT_S = 30.0
@@ -206,7 +207,10 @@ def desks_prepare(count: int, items_each: int) -> list[Desk]:
         if len(desks) == count:
             break
         branch = (
-            Branch.objects.filter(organisation_id=library, is_active=True)
+            # Kiosks stand in main libraries and branches, not in buses or service points.
+            Branch.objects.filter(
+                organisation_id=library, is_active=True, kind__in=KIOSK_BRANCH_KINDS
+            )
             .annotate(
                 shelf=Count(
                     "home_items",
