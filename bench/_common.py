@@ -112,3 +112,12 @@ def emit(name: str, ours: Figures, baseline: Figures, **extra: Any) -> dict[str,
     }
     print(json.dumps(line, ensure_ascii=False), flush=True)
     return line
+
+
+def process_rss_mb(pid: int) -> float:
+    """A process's resident memory (``VmRSS`` in ``/proc/PID/status``), in MiB; Linux only."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
