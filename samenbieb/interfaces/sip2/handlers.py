@@ -127,6 +127,9 @@ class SessionState:
     kiosk: Kiosk | None = None
     encoding: str = "utf-8"
     print_width: int = 0
+    # Once the kiosk sent a sequence number and checksum, every later message must have
+    # them: a damaged trailer must not turn a message into one without error detection.
+    uses_error_detection: bool = False
     patron: PatronSession | None = None
     close_after_reply: bool = False
     # Per-connection key for the PIN digest: a digest is worthless outside this connection.
@@ -416,7 +419,11 @@ def _count(items: Iterable[object]) -> str:
 def _range(message: Message) -> slice:
     def number(field_id: str, default: int) -> int:
         value = (message.get(field_id) or "").strip()
-        return int(value) if value.isdigit() and int(value) > 0 else default
+        # ASCII digits only, and short: "²" is a digit to isdigit(), and int() refuses
+        # strings of thousands of digits.
+        if not (value.isascii() and value.isdigit() and len(value) <= 6):
+            return default
+        return int(value) or default
 
     start = number("BP", 1)
     end = max(start, number("BQ", start + MAX_ITEMS_LISTED - 1))
@@ -833,6 +840,7 @@ def _not_supported(
             [
                 ("AO", _institution(kiosk, message)),
                 ("AA", check.card),
+                ("AE", _text(check.person.full_name) if check.valid and check.person else ""),
                 ("BL", "Y" if check.person is not None else "N"),
                 *text,
             ],

@@ -147,12 +147,20 @@ class Sip2Server:
                 logger.warning("message too long from %s: closing", state.peer_ip)
                 return
             try:
-                message = codec.parse(frame, encoding=state.encoding)
+                message = codec.parse(
+                    frame,
+                    encoding=state.encoding,
+                    # A resend request may come bare, even on a checksummed connection.
+                    require_error_detection=state.uses_error_detection
+                    and not frame.startswith((b"96", b"97")),
+                )
             except codec.MalformedMessage as exc:
                 logger.info("malformed message from %s: %s", state.peer_ip, exc)
                 writer.write(codec.format_message(RESEND))
                 await writer.drain()
                 continue
+            if message.sequence is not None:
+                state.uses_error_detection = True
             if logger.isEnabledFor(logging.DEBUG):
                 logger.debug("%s → %s", state.peer_ip, handlers.redacted(message))
             if message.code == "97":

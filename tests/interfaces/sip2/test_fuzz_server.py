@@ -278,11 +278,6 @@ def test_every_reply_of_a_kiosk_session_decodes_with_an_independent_codec(
         kiosk.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: handlers._not_supported answers 01 with a 24 and 25 with a 26 without AE "
-    "(personal name), a required field of both replies in SIP2 2.00",
-)
 @pytest.mark.parametrize(("request_code", "reply_code"), [("01", "24"), ("25", "26")])
 def test_block_patron_and_patron_enable_replies_decode_with_an_independent_codec(
     live: Live, request_code: str, reply_code: str
@@ -368,11 +363,6 @@ def test_a_checkout_changed_in_transit_is_refused_with_a_resend_request(
     assert state() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: with a damaged AY/AZ trailer the message no longer looks checksummed and is "
-    "executed; the server should require error detection on a connection that uses it",
-)
 @pytest.mark.parametrize(
     ("damage", "replacement"),
     [("sequence digit", b" "), ("AY", b"AX"), ("checksum digit", b"G")],
@@ -463,14 +453,7 @@ def _with(message: codec.Message, field_id: str, value: str) -> codec.Message:
         "AD",
         "AO",
         "AF",
-        pytest.param(
-            "BP",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="bug: handlers._range int()s BP/BQ after str.isdigit(): 5,000 digits "
-                "exceed Python's int conversion limit (ValueError), the connection is closed",
-            ),
-        ),
+        "BP",
         "ZZ",
     ],
 )
