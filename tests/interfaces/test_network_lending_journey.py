@@ -15,7 +15,7 @@ from samenbieb.demo.members import DEMO_MEMBER_PASSWORD
 from samenbieb.holdings.models import ItemStatus
 from samenbieb.members.models import LibraryCard
 from samenbieb.network.models import Branch
-from tests.browser import staff_code
+from tests.browser import AXE, AuditedPage, staff_code
 
 pytestmark = [pytest.mark.browser]
 
@@ -37,13 +37,14 @@ def _title_held_only_by(isil: str) -> Record:
 
 
 class Desk:
-    """One staff member's desk session in its own browser context."""
+    """One staff member's desk session, in a browser context of its own (as if at their
+    own PC): each logs in once, since an authenticator code is accepted only once."""
 
-    def __init__(self, browser_page, live_server, username: str) -> None:
-        self.browser = browser_page
-        self.page = browser_page.page
+    def __init__(self, chromium, live_server, username: str) -> None:
+        context = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
+        self.browser = AuditedPage(context.new_page(), AXE.read_text())
+        self.page = self.browser.page
         self.url = live_server.url
-        self.browser.page.context.clear_cookies()
         self.browser.goto(f"{self.url}/balie/uitlenen/")
         self.page.locator("input[name=username]").fill(username)
         self.page.locator("input[name=password]").fill("samenbieb-demo")
@@ -69,7 +70,7 @@ class Desk:
 
 
 def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_return_at_c(
-    demo_network, live_server, browser_page
+    demo_network, live_server, browser_page, chromium
 ):
     record = _title_held_only_by("NL-ArBR")
     assert record is not None, "the demo has titles held by Arnhem alone"
@@ -91,24 +92,24 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     assert item.organisation.isil == "NL-ArBR"
 
     # 2. Arnhem's pick list shows the copy; the pick scan sends it to Utrecht.
-    arnhem = Desk(browser_page, live_server, "balie-arnhem")
+    arnhem = Desk(chromium, live_server, "balie-arnhem")
     arnhem.at(item.current_branch)
     arnhem.open("nav-pick-list")
-    assert page.locator(f'#pick-list tr[data-barcode="{item.barcode}"]').count() == 1
+    assert arnhem.page.locator(f'#pick-list tr[data-barcode="{item.barcode}"]').count() == 1
     assert arnhem.scan(item.barcode) == "transit_hold"
-    assert pickup.name in page.locator("#scan-feedback").inner_text()
+    assert pickup.name in arnhem.page.locator("#scan-feedback").inner_text()
     transit = Transit.objects.get(item=item, received_at__isnull=True)
     assert transit.to_branch == pickup
 
     # 3. Utrecht receives it: the transit ends and the copy goes on the hold shelf.
-    utrecht = Desk(browser_page, live_server, "balie")
+    utrecht = Desk(chromium, live_server, "balie")
     utrecht.at(pickup)
     utrecht.open("nav-transits")
-    assert page.locator(f'#transits-incoming tr[data-transit="{transit.pk}"]').count() == 1
+    assert utrecht.page.locator(f'#transits-incoming tr[data-transit="{transit.pk}"]').count() == 1
     assert utrecht.scan(item.barcode) == "hold_shelf"
     utrecht.open("nav-hold-shelf")
-    assert page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').count() == 1
-    assert "Sanne" in page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').inner_text()
+    assert utrecht.page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').count() == 1
+    assert "Sanne" in utrecht.page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').inner_text()
 
     # 4. Sanne borrows it at Utrecht's desk.
     utrecht.open("nav-circulation")
@@ -122,9 +123,9 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     assert hold.status == HoldStatus.FULFILLED
 
     # 5. She returns it in Amersfoort (library C): it travels home to Arnhem.
-    amersfoort = Desk(browser_page, live_server, "balie-amersfoort")
+    amersfoort = Desk(chromium, live_server, "balie-amersfoort")
     assert amersfoort.scan(item.barcode) == "transit_home"
-    assert item.home_branch.name in page.locator("#scan-feedback").inner_text()
+    assert item.home_branch.name in amersfoort.page.locator("#scan-feedback").inner_text()
     item.refresh_from_db()
     assert item.status == ItemStatus.IN_TRANSIT
     home_transit = Transit.objects.get(item=item, received_at__isnull=True)
@@ -132,10 +133,12 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     assert home_transit.from_branch.organisation.isil == "NL-AmfBA"
 
     # 6. Arnhem receives it back on its shelf.
-    arnhem = Desk(browser_page, live_server, "balie-arnhem")
     arnhem.at(item.home_branch)
     arnhem.open("nav-transits")
     assert arnhem.scan(item.barcode) == "shelve"
     item.refresh_from_db()
     assert item.status == ItemStatus.AVAILABLE
     assert item.current_branch == item.home_branch
+    for desk in (arnhem, utrecht, amersfoort):
+        desk.browser.assert_every_page_audited()
+        desk.page.context.close()

@@ -60,7 +60,7 @@ def test_someone_without_an_account_finds_the_ido_near_them_and_books_a_time(
     assert fits_the_screen(page)
     appointment = Appointment.objects.get()
     assert appointment.slot_id == slot_id
-    assert (appointment.topic.code, appointment.phone) == ("digid", "0612345678")
+    assert (appointment.topic.code, appointment.phone) == ("digid", "+31612345678")
     assert appointment.status == AppointmentStatus.BOOKED
     assert page.locator("#appointment-cancel-link").is_visible()
     browser_page.screenshot("portal-consult-booked-phone")

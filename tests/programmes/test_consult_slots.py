@@ -194,7 +194,7 @@ def test_a_schedule_outside_the_opening_hours_is_refused_and_nothing_is_saved(wo
         tuesday_schedule(world, branch=world.oost)  # Oost opens at 13:00 on Tuesdays
     assert refused.value.code == "schedule_outside_opening_hours"
     assert "13:00–17:00" in str(refused.value.message)
-    with pytest.raises(ScheduleOutsideOpeningHours, match="closed"):
+    with pytest.raises(ScheduleOutsideOpeningHours, match="gesloten"):
         tuesday_schedule(world, branch=world.oost, weekday=0)
     with pytest.raises(ScheduleOutsideOpeningHours):
         tuesday_schedule(world, starts=dt.time(16), ends=dt.time(18))
