@@ -20,12 +20,12 @@ from samenbieb.programmes.models import (
     ActivityKind,
     ActivityStatus,
     ConsultationSchedule,
-    Partner,
     Slot,
     Theme,
     Topic,
 )
 from tests.factories import BranchFactory, OpeningHoursFactory, OrganisationFactory
+from tests.programmes.factories_partners import PartnerFactory  # noqa: F401 - re-exported
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = dt.datetime(2026, 11, 18, 10, 0, tzinfo=AMSTERDAM)  # a Wednesday
@@ -82,15 +82,6 @@ class SlotFactory(factory.django.DjangoModelFactory):
     )
     starts_at = factory.LazyFunction(lambda: at(NEXT_TUESDAY, 10))
     ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + dt.timedelta(minutes=30))
-
-
-class PartnerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Partner
-
-    organisation = factory.SubFactory(OrganisationFactory)
-    name = factory.Sequence(lambda n: f"Partner {n}")
-    kind = "municipality"
 
 
 def topic(code: str) -> Topic:
