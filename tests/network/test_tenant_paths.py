@@ -1,0 +1,47 @@
+"""No model that points at a library organisation or branch escapes the tenant matrix by
+forgetting ``tenant_path`` (ADR 3): it either declares one, or it is named below as a
+network-wide table with the reason why no single organisation owns its rows."""
+
+from __future__ import annotations
+
+from django.apps import apps
+
+from samenbieb.network import tenancy
+from samenbieb.network.models import Branch, Organisation
+
+# label → why its rows are not owned by one organisation
+NETWORK_WIDE = {
+    "circulation.transit": (
+        "a network flow between two branches, often of two libraries; each desk reads it "
+        "through its own branch queries (circulation.queries.transits_*)"
+    ),
+}
+
+
+def _points_at_an_organisation(model: type) -> bool:
+    return any(
+        field.is_relation and field.concrete and field.related_model in (Organisation, Branch)
+        for field in model._meta.get_fields()
+    )
+
+
+def test_every_model_that_points_at_an_organisation_or_branch_declares_its_tenant_path():
+    escaped = sorted(
+        model._meta.label_lower
+        for model in apps.get_models()
+        if _points_at_an_organisation(model)
+        and not tenancy.is_tenant_owned(model)
+        and model._meta.label_lower not in NETWORK_WIDE
+    )
+    assert not escaped, (
+        "these models point at an organisation or branch but declare no tenant_path, so the "
+        f"tenant matrix cannot see them: {escaped}. Declare tenant_path, or add the model to "
+        "NETWORK_WIDE with the reason no single organisation owns its rows."
+    )
+
+
+def test_every_network_wide_exception_still_exists_and_really_has_no_tenant_path():
+    for label in NETWORK_WIDE:
+        model = apps.get_model(label)
+        assert _points_at_an_organisation(model), f"{label} no longer points at one: drop it"
+        assert not tenancy.is_tenant_owned(model), f"{label} has a tenant_path now: drop it"
