@@ -124,7 +124,8 @@ _KEYBOARD_END = """() => {
     .filter(el => el.type === 'radio').map(el => `${el.form && el.form.id}/${el.name}`));
   const missed = state.controls.filter(el => {
     if (seen.has(el)) return false;
-    if (el.getAttribute('tabindex') === '-1' && !el.matches('a[href], button, input, select, textarea, summary')) return false;
+    const interactive = 'a[href], button, input, select, textarea, summary';
+    if (el.getAttribute('tabindex') === '-1' && !el.matches(interactive)) return false;
     // One stop per radio group: the arrow keys move within it.
     if (el.type === 'radio' && radioGroups.has(`${el.form && el.form.id}/${el.name}`)) return false;
     return true;
