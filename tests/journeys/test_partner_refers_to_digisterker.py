@@ -1,5 +1,6 @@
-"""Issue 8's demonstration as one journey in a real Chromium, every page checked by axe-core:
-the municipality refers someone to Digisterker at Bibliotheek Utrecht; the library registers
+"""Journey 5 (issue 11), and issue 8's demonstration, as one journey in a fresh demo network
+and a real Chromium, every page passing the harness's checks (axe-core, keyboard, zoom,
+phone): the municipality refers someone to Digisterker at Bibliotheek Utrecht; the library registers
 the person, who has no account; a participant cancels and the waiting list moves up; the
 first session's attendance is recorded; and the municipality follows the referral to
 "helped". Asserts on ids and data attributes: the Dutch texts come later."""
