@@ -62,6 +62,10 @@ _KEYBOARD_START = (
   const visible = el => {
     if (el.closest('[hidden], [inert], [aria-hidden="true"]')) return false;
     if (!el.getClientRects().length) return false;
+    // In a closed <details> only its summary shows.
+    const closed = el.closest('details:not([open])');
+    if (closed && el.parentElement !== closed) return false;
+    if (el.checkVisibility && !el.checkVisibility({visibilityProperty: true})) return false;
     const s = getComputedStyle(el);
     return s.visibility !== 'hidden' && s.display !== 'none';
   };
@@ -166,6 +170,8 @@ _REFLOW = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const s = getComputedStyle(el);
     if (!['hidden', 'clip'].includes(s.overflowX) || tiny(el)) continue;
+    // A field scrolls its own text as the caret moves: a long value is not cut off.
+    if (el.matches('input, textarea, select')) continue;
     if (el.scrollWidth > el.clientWidth + 1) {
       problems.push('content is cut off: ' + describe(el));
     }

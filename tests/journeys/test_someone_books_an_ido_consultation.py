@@ -40,7 +40,8 @@ def test_someone_without_an_account_finds_the_ido_near_them_and_books_a_time(
 
     browser_page.follow(lambda: slot_link.press("Enter"))
     assert fits_the_screen(page)
-    page.get_by_label("DigiD").check()
+    page.get_by_label("DigiD").press("Space")  # keyboard: Space ticks it
+    assert page.get_by_label("DigiD").is_checked()
     page.locator("#id_name").fill("Ans de Vries")
     page.locator("#id_phone").fill("12345")
     browser_page.follow(lambda: page.locator("#slot-book-submit").press("Enter"))
