@@ -266,9 +266,7 @@ class AuditedPage:
                 page.set_viewport_size({"width": width, "height": 720})
                 problems += [f"at {label}: {p}" for p in page.evaluate(_REFLOW)]
             if original and original["width"] < min(REFLOW_WIDTHS):
-                problems += [
-                    f"at {original['width']} pixels: {p}" for p in page.evaluate(_REFLOW)
-                ]
+                problems += [f"at {original['width']} pixels: {p}" for p in page.evaluate(_REFLOW)]
         finally:
             if original:
                 page.set_viewport_size(original)
