@@ -17,6 +17,7 @@ zoom and a 360-pixel-wide screen.
 6. A member logs in to a connected service through OpenID Connect:
    ``test_member_logs_in_to_a_connected_service.py``.
 
-English on every page of these journeys: ``test_english.py``. The harness's own checks
+The errors anyone can meet while browsing (no such page, a form open too long):
+``test_error_pages.py``. English on every page of the site: ``test_english.py``. The harness's own checks
 can fail: ``test_harness_checks.py``. Their screenshots are in docs/screenshots.
 """
