@@ -64,7 +64,13 @@ def patron_by_card(barcode: str) -> Person:
         else None
     )
     if card is None or not card.person.is_active:
-        raise Refused(Reason.UNKNOWN_CARD, _("No library card has this number."))
+        raise Refused(
+            Reason.UNKNOWN_CARD,
+            _(
+                "There is no library card with this number. Check the number on the card "
+                "and try again."
+            ),
+        )
     refusal = _CARD_REFUSALS.get(CardStatus(card.status))
     if refusal is not None:
         reason, message = refusal

@@ -74,7 +74,7 @@ def membership_for_lending(person: Person, day: dt.date, organisation_id: int) -
     if not valid:
         raise Refused(
             Reason.MEMBERSHIP_LAPSED,
-            _("The membership has ended. Renew the membership to borrow again."),
+            _("The membership has ended. Renew it at the library desk, then you can borrow again."),
         )
     own = [membership for membership in valid if membership.organisation_id == organisation_id]
     return (own or valid)[0]

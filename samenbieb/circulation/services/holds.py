@@ -230,7 +230,10 @@ def hold_place(
     if not terms.holds_allowed:
         raise Refused(
             Reason.HOLDS_NOT_ALLOWED,
-            _("This title cannot be reserved for pickup at %(library)s.")
+            _(
+                "This title cannot be reserved for pickup at %(library)s. Choose a branch of "
+                "another library, or ask at the desk."
+            )
             % {"library": pickup_branch.organisation.short_name},
         )
     hold = Hold.objects.create(
@@ -284,7 +287,13 @@ def hold_cancel(
     now = now or timezone.now()
     locked = Hold.objects.select_for_update().filter(pk=hold.pk).first()
     if locked is None or (person is not None and locked.person_id != person.pk):
-        raise Refused(Reason.HOLD_NOT_ACTIVE, _("This hold is no longer active."))
+        raise Refused(
+            Reason.HOLD_NOT_ACTIVE,
+            _(
+                "This hold has already ended: it was picked up, cancelled or not picked up in "
+                "time. Your current holds are in “my account”."
+            ),
+        )
     common.require_at(actor, locked.organisation_id, locked.home_organisation_id)
     item_id = locked.item_id if locked.status in HOLD_ALLOCATED else None
     member_id = locked.person_id

@@ -113,7 +113,10 @@ def loan_checkout(
         day=today,
     )
     if terms.max_loans == 0:
-        raise Refused(Reason.NOT_FOR_LOAN, _("This item is not for loan."))
+        raise Refused(
+            Reason.NOT_FOR_LOAN,
+            _("This item is not for loan. You can read or use it in the library."),
+        )
     if terms.max_loans is not None:
         open_loans = Loan.objects.filter(
             person=person, returned_at__isnull=True, organisation_id=organisation_id
@@ -123,7 +126,10 @@ def loan_checkout(
         if open_loans.count() >= terms.max_loans:
             raise Refused(
                 Reason.MAXIMUM_LOANS,
-                _("The maximum of %(count)s loans at this library has been reached.")
+                _(
+                    "The maximum of %(count)s loans at this library has been reached. Bring "
+                    "something back first, then you can borrow this."
+                )
                 % {"count": terms.max_loans},
             )
     due_on = common.open_day_from(branch, today + dt.timedelta(days=terms.loan_days))
@@ -455,16 +461,26 @@ def loan_renew(
         or locked.person_id is None
         or (person is not None and locked.person_id != person.pk)
     ):
-        raise Refused(Reason.LOAN_NOT_FOUND, _("This loan is not running (any more)."))
+        raise Refused(
+            Reason.LOAN_NOT_FOUND,
+            _(
+                "This loan has already ended: the item was brought back. Reload the page "
+                "to see the current loans."
+            ),
+        )
     member: Person = locked.person  # type: ignore[assignment]  # not None: checked above
     common.require_at(actor, locked.organisation_id, member.home_organisation_id)
     if locked.renewals >= locked.renewals_allowed:
         raise Refused(
             Reason.RENEWAL_LIMIT,
-            _("This item cannot be renewed again: it has been renewed %(count)s times already.")
-            % {"count": locked.renewals}
+            _(
+                "This item cannot be renewed again: it has been renewed %(count)s times "
+                "already. Please bring it back by %(date)s."
+            )
+            % {"count": locked.renewals, "date": _date(locked.due_on)}
             if locked.renewals
-            else _("This item cannot be renewed."),
+            else _("This item cannot be renewed. Please bring it back by %(date)s.")
+            % {"date": _date(locked.due_on)},
         )
     if (
         Hold.objects.filter(
@@ -552,7 +568,13 @@ def loan_mark_lost(*, actor: StaffUser | None, loan: Loan, now: dt.datetime | No
         .first()
     )
     if locked is None:
-        raise Refused(Reason.LOAN_NOT_FOUND, _("This loan is not running (any more)."))
+        raise Refused(
+            Reason.LOAN_NOT_FOUND,
+            _(
+                "This loan has already ended: the item was brought back. Reload the page "
+                "to see the current loans."
+            ),
+        )
     member = locked.person
     common.require_at(
         actor, locked.organisation_id, member.home_organisation_id if member else None
@@ -605,7 +627,13 @@ def loan_return_damaged(
         .first()
     )
     if locked is None:
-        raise Refused(Reason.LOAN_NOT_FOUND, _("This loan is not running (any more)."))
+        raise Refused(
+            Reason.LOAN_NOT_FOUND,
+            _(
+                "This loan has already ended: the item was brought back. Reload the page "
+                "to see the current loans."
+            ),
+        )
     item = Item.objects.select_for_update(of=("self",)).get(pk=locked.item_id)
     price = item.replacement_price if amount is None else Decimal(amount)
     member = locked.person

@@ -85,7 +85,7 @@ def test_a_refused_renewal_shows_the_reason_and_changes_nothing(
     after = logged_in.get(ACCOUNT, **EN)
     [(level, text)] = _messages(after)
     assert level == "error"
-    assert "is not renewed: This item cannot be renewed." in text
+    assert "is not renewed: This item cannot be renewed. Please bring it back by" in text
     loan.refresh_from_db()
     assert loan.renewals == 0
 

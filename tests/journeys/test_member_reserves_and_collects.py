@@ -1,8 +1,10 @@
-"""Issue 5's demonstration, in the demo network and a real Chromium: a member of library A
-(Utrecht) reserves a title that only library B (Arnhem) holds; B's pick list shows it and
-B sends it; A receives it and its hold shelf shows it; the member borrows it at A and
-returns it at a branch of library C (Amersfoort); from there it travels home to B, which
-receives it back on its shelf. Every page is checked by axe-core."""
+"""Journey 1 (issue 11, and issue 5's demonstration), in a fresh demo network and a real
+Chromium: a member of library A (Utrecht) searches the catalogue and reserves a title
+that only library B (Arnhem) holds, for pickup at her own branch; B's pick list shows it
+and B sends it; A receives it and its hold shelf shows it; the member sees in "my
+account" that it is ready for pickup, and borrows it at A; she returns it at a branch of
+library C (Amersfoort); from there it travels home to B, which receives it back on its
+shelf. Every page passes the harness's checks (axe-core, keyboard, zoom, phone)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,9 @@ from django.db.models import Count, F, Q
 
 from samenbieb.catalog.models import Record
 from samenbieb.circulation.models import Hold, HoldStatus, Loan, Transit
-from samenbieb.demo.members import DEMO_MEMBER_PASSWORD
 from samenbieb.holdings.models import ItemStatus
 from samenbieb.members.models import LibraryCard
-from samenbieb.network.models import Branch
-from tests.browser import AXE, AuditedPage, staff_code
+from tests.journeys.helpers import Desk, member_log_in
 
 pytestmark = [pytest.mark.browser]
 
@@ -36,39 +36,6 @@ def _title_held_only_by(isil: str) -> Record:
     )
 
 
-class Desk:
-    """One staff member's desk session, in a browser context of its own (as if at their
-    own PC): each logs in once, since an authenticator code is accepted only once."""
-
-    def __init__(self, chromium, live_server, username: str) -> None:
-        context = chromium.new_context(locale="nl-NL", viewport={"width": 1280, "height": 900})
-        self.browser = AuditedPage(context.new_page(), AXE.read_text())
-        self.page = self.browser.page
-        self.url = live_server.url
-        self.browser.goto(f"{self.url}/balie/uitlenen/")
-        self.page.locator("input[name=username]").fill(username)
-        self.page.locator("input[name=password]").fill("samenbieb-demo")
-        self.page.locator("input[name=code]").fill(staff_code(username))
-        self.browser.follow(lambda: self.page.get_by_role("button", name="Inloggen").click())
-        assert self.page.url.endswith("/balie/uitlenen/")
-
-    def at(self, branch: Branch) -> None:
-        """Work at ``branch`` (staff of a library with several branches choose one)."""
-        if self.page.locator("#branch-form").count():
-            self.page.locator("#branch-form select").select_option(str(branch.pk))
-            self.browser.follow(lambda: self.page.locator("#branch-form button").click())
-        else:
-            assert branch.name in self.page.locator("#desk-branch").inner_text()
-
-    def open(self, nav_id: str) -> None:
-        self.browser.follow(lambda: self.page.locator(f"#{nav_id}").click())
-
-    def scan(self, value: str) -> str:
-        self.page.locator("#scan-barcode").fill(value)
-        self.browser.follow(lambda: self.page.locator("#scan-barcode").press("Enter"))
-        return self.page.locator("#scan-feedback").get_attribute("data-code") or ""
-
-
 def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_return_at_c(
     demo_network, live_server, browser_page, chromium
 ):
@@ -77,13 +44,19 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     sanne = LibraryCard.objects.get(barcode=SANNE).person
     page = browser_page.page
 
-    # 1. Sanne reserves the title in the portal, for pickup at her own library.
-    browser_page.goto(f"{live_server.url}/titels/{record.pk}/")
-    browser_page.follow(lambda: page.locator("#hold-login").click())
-    page.get_by_label("Pasnummer of e-mailadres").fill(SANNE)
-    page.get_by_label("Wachtwoord").fill(DEMO_MEMBER_PASSWORD)
-    browser_page.follow(lambda: page.get_by_role("button", name="Inloggen").click())
-    browser_page.follow(lambda: page.locator("#hold-submit").click())
+    # 1. Sanne searches for the title in the portal and reserves it, for pickup at her own
+    #    library.
+    browser_page.goto(f"{live_server.url}/")
+    page.get_by_label("Titel, auteur, onderwerp of ISBN").fill(record.title)
+    browser_page.follow(
+        lambda: page.get_by_label("Titel, auteur, onderwerp of ISBN").press("Enter")
+    )
+    browser_page.follow(
+        lambda: page.locator(f'.hits a[href="/titels/{record.pk}/"]').first.press("Enter")
+    )
+    browser_page.follow(lambda: page.locator("#hold-login").press("Enter"))
+    member_log_in(browser_page, SANNE)
+    browser_page.follow(lambda: page.locator("#hold-submit").press("Enter"))
     hold = Hold.objects.get(person=sanne, record=record)
     pickup = hold.pickup_branch
     assert pickup.organisation.isil == "NL-UtBU"
@@ -110,6 +83,15 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     utrecht.open("nav-hold-shelf")
     assert utrecht.page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').count() == 1
     assert "Sanne" in utrecht.page.locator(f'#hold-shelf tr[data-hold="{hold.pk}"]').inner_text()
+
+    # Sanne sees in "my account" that her book is ready, and where to pick it up.
+    browser_page.goto(f"{live_server.url}/mijn-account/")
+    row = page.locator(f"#hold-{hold.pk}")
+    assert row.get_attribute("data-status") == HoldStatus.READY
+    assert "Ligt voor je klaar bij" in row.inner_text()
+    assert pickup.name in row.inner_text()
+    row.scroll_into_view_if_needed()
+    browser_page.screenshot("portal-hold-ready")
 
     # 4. Sanne borrows it at Utrecht's desk.
     utrecht.open("nav-circulation")
@@ -140,5 +122,4 @@ def test_a_title_of_library_b_reaches_a_member_of_library_a_and_goes_home_after_
     assert item.status == ItemStatus.AVAILABLE
     assert item.current_branch == item.home_branch
     for desk in (arnhem, utrecht, amersfoort):
-        desk.browser.assert_every_page_audited()
-        desk.page.context.close()
+        desk.close()

@@ -1,5 +1,6 @@
-"""Issue 8's demonstration as one journey in a real Chromium, every page checked by axe-core:
-the municipality refers someone to Digisterker at Bibliotheek Utrecht; the library registers
+"""Journey 5 (issue 11), and issue 8's demonstration, as one journey in a fresh demo network
+and a real Chromium, every page passing the harness's checks (axe-core, keyboard, zoom,
+phone): the municipality refers someone to Digisterker at Bibliotheek Utrecht; the library registers
 the person, who has no account; a participant cancels and the waiting list moves up; the
 first session's attendance is recorded; and the municipality follows the referral to
 "helped". Asserts on ids and data attributes: the Dutch texts come later."""
@@ -45,7 +46,9 @@ def log_in(browser_page, live_server, username: str) -> None:
 
 def log_out(browser_page) -> None:
     page = browser_page.page
-    browser_page.follow(lambda: page.locator("form[action='/balie/uitloggen/'] button").click())
+    browser_page.follow(
+        lambda: page.locator("form[action='/balie/uitloggen/'] button").press("Enter")
+    )
 
 
 @pytest.fixture
@@ -112,15 +115,16 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
     page.set_viewport_size(PHONE)
     log_in(browser_page, live_server, "partner-gemeente")
     assert page.url.endswith("/balie/partner/")
-    browser_page.follow(lambda: page.locator("#partner-refer-link").click())
+    browser_page.follow(lambda: page.locator("#partner-refer-link").press("Enter"))
     first_choice = page.locator("#id_activity option").nth(1).get_attribute("value")
     assert first_choice == str(digisterker.pk)
     page.locator("#id_activity").select_option(str(digisterker.pk))
     page.locator("#id_name").fill("Fatima El Amrani")
     page.locator("#id_phone").fill("06 12345678")
     page.locator("#id_topic").select_option(label="DigiD")
-    page.locator("#id_consent_given").check()
-    browser_page.follow(lambda: page.locator("#partner-referral-send").click())
+    page.locator("#id_consent_given").press("Space")  # keyboard: Space ticks it
+    assert page.locator("#id_consent_given").is_checked()
+    browser_page.follow(lambda: page.locator("#partner-referral-send").press("Enter"))
     referral = Referral.objects.get()
     assert referral.status == ReferralStatus.SENT
     assert referral.activity == digisterker
@@ -130,9 +134,9 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
     #    account. The course is full, so she is first on the waiting list.
     page.set_viewport_size(DESKTOP)
     log_in(browser_page, live_server, "programma")
-    browser_page.follow(lambda: page.locator("#home-referrals-link").click())
-    browser_page.follow(lambda: page.locator(f"tr[data-referral='{referral.pk}'] a").click())
-    browser_page.follow(lambda: page.locator("#referral-accept-register").click())
+    browser_page.follow(lambda: page.locator("#home-referrals-link").press("Enter"))
+    browser_page.follow(lambda: page.locator(f"tr[data-referral='{referral.pk}'] a").press("Enter"))
+    browser_page.follow(lambda: page.locator("#referral-accept-register").press("Enter"))
     referral.refresh_from_db()
     fatima = referral.registration
     assert referral.status == ReferralStatus.ACCEPTED
@@ -144,7 +148,7 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
     browser_page.goto(f"{live_server.url}/balie/activiteiten/{digisterker.pk}/")
     assert "Fatima El Amrani" in page.locator("#registrations-waiting").inner_text()
     leaving = Registration.objects.get(activity=digisterker, name="Deelnemer 1")
-    browser_page.follow(lambda: page.locator(f"#registration-cancel-{leaving.pk}").click())
+    browser_page.follow(lambda: page.locator(f"#registration-cancel-{leaving.pk}").press("Enter"))
     fatima.refresh_from_db()
     assert fatima.status == RegistrationStatus.CONFIRMED
     assert fatima.promoted_at is not None
@@ -159,14 +163,15 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
         starts_at=now - dt.timedelta(minutes=1), ends_at=now + dt.timedelta(hours=2)
     )
     browser_page.goto(f"{live_server.url}/balie/activiteiten/{digisterker.pk}/")
-    browser_page.follow(lambda: page.locator(f"#attendance-{first.pk}").click())
-    page.locator(f"#aanwezig-{fatima.pk}").check()
-    browser_page.follow(lambda: page.locator("#attendance-form button[type=submit]").click())
+    browser_page.follow(lambda: page.locator(f"#attendance-{first.pk}").press("Enter"))
+    page.locator(f"#aanwezig-{fatima.pk}").press("Space")  # keyboard: Space ticks it
+    assert page.locator(f"#aanwezig-{fatima.pk}").is_checked()
+    browser_page.follow(lambda: page.locator("#attendance-form button[type=submit]").press("Enter"))
     assert Attendance.objects.get(registration=fatima, session=first).present is True
 
     # 5. Fatima came: the referral is marked helped, and the municipality sees that.
     browser_page.goto(f"{live_server.url}/balie/verwijzingen/{referral.pk}/")
-    browser_page.follow(lambda: page.locator("#referral-to-helped").click())
+    browser_page.follow(lambda: page.locator("#referral-to-helped").press("Enter"))
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.HELPED
     log_out(browser_page)
@@ -183,7 +188,7 @@ def test_issue_8_referral_registration_waiting_list_and_attendance(
     browser_page.goto(f"{live_server.url}/hulp-in-de-buurt/")
     page.locator("#id_waar").fill("3511")
     page.locator("#id_thema").select_option("digital_government")
-    browser_page.follow(lambda: page.locator("#help-near-me-search").click())
+    browser_page.follow(lambda: page.locator("#help-near-me-search").press("Enter"))
     next_slot = (
         Slot.objects.filter(activity=ido_hour, starts_at__gt=timezone.now())
         .exclude(appointments__status="booked")
