@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "samenbieb.digital",
     "samenbieb.selfservice",
     "samenbieb.demo",
+    "samenbieb.security",
+    "samenbieb.incidents",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
 ]
@@ -316,3 +318,35 @@ OAUTH2_PROVIDER = {
 }
 
 CSRF_FAILURE_VIEW = "samenbieb.core.views.csrf_failure"
+
+# Rate limits (samenbieb/security/ratelimit.py, docs/security.md): "COUNT/WINDOW", counted
+# in the database so every worker shares them.
+RATE_LIMITS = {
+    # Failed staff logins per user name, and per client address over all names.
+    "staff_login": ENV.text("SAMENBIEB_RATE_STAFF_LOGIN", "10/15m"),
+    "staff_login_address": ENV.text("SAMENBIEB_RATE_STAFF_LOGIN_ADDRESS", "50/15m"),
+    # Failed member logins per client address over all names (per name: MEMBER_LOGIN_*).
+    "member_login_address": ENV.text("SAMENBIEB_RATE_MEMBER_LOGIN_ADDRESS", "50/15m"),
+    # Calls of the OpenID Connect token endpoint per client address.
+    "oidc_token": ENV.text("SAMENBIEB_RATE_OIDC_TOKEN", "60/1m"),
+    # Anonymous bookings of a consultation hour per client address.
+    "consult_booking": ENV.text("SAMENBIEB_RATE_CONSULT_BOOKING", "10/1h"),
+    # Public JSON APIs per client address.
+    "public_api": ENV.text("SAMENBIEB_RATE_PUBLIC_API", "120/1m"),
+}
+for _scope, _spec in RATE_LIMITS.items():
+    if not _spec.replace(" ", "").split("/")[0].isdigit() or not _spec.strip()[-1:] in "smhd":
+        raise environment.ConfigError(
+            f"SAMENBIEB_RATE_{_scope.upper()}", f"expected COUNT/WINDOW like 10/15m, got {_spec!r}"
+        )
+# The request header with the client address set by a trusted proxy in front of us
+# (e.g. HTTP_X_FORWARDED_FOR); empty: the connection's own address.
+RATE_LIMIT_CLIENT_HEADER = ENV.text("SAMENBIEB_CLIENT_ADDRESS_HEADER", "")
+
+# /.well-known/security.txt (RFC 9116).
+SECURITY_TXT = {
+    "CONTACT": ENV.words("SAMENBIEB_SECURITY_CONTACT", ["mailto:security@samenbieb.localhost"]),
+    "EXPIRES_DAYS": ENV.integer("SAMENBIEB_SECURITY_TXT_DAYS", 180, minimum=1),
+    "POLICY": ENV.text("SAMENBIEB_SECURITY_POLICY", ""),
+    "LANGUAGES": "nl, en",
+}
