@@ -327,6 +327,8 @@ RATE_LIMITS = {
     "staff_login_address": ENV.text("SAMENBIEB_RATE_STAFF_LOGIN_ADDRESS", "50/15m"),
     # Failed member logins per client address over all names (per name: MEMBER_LOGIN_*).
     "member_login_address": ENV.text("SAMENBIEB_RATE_MEMBER_LOGIN_ADDRESS", "50/15m"),
+    # Wrong PINs on one self-service machine over all cards (per card: MEMBER_LOGIN_*).
+    "sip2_pin_kiosk": ENV.text("SAMENBIEB_RATE_SIP2_PIN_KIOSK", "30/15m"),
     # Calls of the OpenID Connect token endpoint per client address.
     "oidc_token": ENV.text("SAMENBIEB_RATE_OIDC_TOKEN", "60/1m"),
     # Anonymous bookings of a consultation hour per client address.
@@ -335,7 +337,7 @@ RATE_LIMITS = {
     "public_api": ENV.text("SAMENBIEB_RATE_PUBLIC_API", "120/1m"),
 }
 for _scope, _spec in RATE_LIMITS.items():
-    if not _spec.replace(" ", "").split("/")[0].isdigit() or not _spec.strip()[-1:] in "smhd":
+    if not _spec.replace(" ", "").split("/")[0].isdigit() or _spec.strip()[-1:] not in "smhd":
         raise environment.ConfigError(
             f"SAMENBIEB_RATE_{_scope.upper()}", f"expected COUNT/WINDOW like 10/15m, got {_spec!r}"
         )

@@ -181,3 +181,32 @@ def rate_limited(
         return wrapped
 
     return decorate
+
+
+def login_blocked_until(
+    request: HttpRequest, *, name: str, scope: str, address_scope: str
+) -> dt.datetime | None:
+    """When a login with ``name`` from this client may be tried again (None: now).
+
+    Failures count per login name (``scope``) and per client address over all names
+    (``address_scope``), so neither guessing one account nor spraying many is free.
+    """
+    moments = [limit_blocked_until(limit_for(address_scope), client_address(request))]
+    if name:
+        moments.append(limit_blocked_until(limit_for(scope), _login_name(name)))
+    blocked = [moment for moment in moments if moment is not None]
+    return max(blocked) if blocked else None
+
+
+def login_failed(request: HttpRequest, *, name: str, scope: str, address_scope: str) -> None:
+    limit_hit(limit_for(address_scope), client_address(request))
+    if name:
+        limit_hit(limit_for(scope), _login_name(name))
+
+
+def login_succeeded(*, name: str, scope: str) -> None:
+    limit_clear(limit_for(scope), _login_name(name))
+
+
+def _login_name(name: str) -> str:
+    return "".join(name.split()).casefold()

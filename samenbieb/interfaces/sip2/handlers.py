@@ -69,6 +69,7 @@ from samenbieb.members.auth import (
 )
 from samenbieb.members.cards import card_number_or_none
 from samenbieb.members.models import Person
+from samenbieb.security import ratelimit
 from samenbieb.selfservice import queries
 from samenbieb.selfservice.errors import KioskError
 from samenbieb.selfservice.models import Kiosk
@@ -258,6 +259,16 @@ def _patron(state: SessionState, message: Message) -> PatronCheck:
     if not pin:
         return PatronCheck(card=card, person=person, problem=_("Enter your PIN."))
     state.patron = None
+    # Per card the members app throttles; per machine, this door: one kiosk trying common
+    # PINs on many cards is stopped too.
+    machine = f"kiosk:{state.kiosk.pk}" if state.kiosk is not None else f"ip:{state.peer_ip}"
+    kiosk_limit = ratelimit.limit_for("sip2_pin_kiosk")
+    if ratelimit.limit_blocked_until(kiosk_limit, machine) is not None:
+        return PatronCheck(
+            card=card,
+            person=person,
+            problem=_("Too many wrong PINs on this machine. Please ask at the desk."),
+        )
     try:
         proven = member_authenticate(identifier=card, password=pin)
     except EmailNotVerified as unverified:
@@ -275,6 +286,7 @@ def _patron(state: SessionState, message: Message) -> PatronCheck:
             % {"time": moment},
         )
     except (InvalidLogin, AccountInactive):
+        ratelimit.limit_hit(kiosk_limit, machine)
         return PatronCheck(card=card, person=person, problem=_("The PIN is not correct."))
     if proven.pk != person.pk:
         return PatronCheck(card=card, person=person, problem=_("The PIN is not correct."))
