@@ -4,8 +4,8 @@ one kiosk cannot try a common PIN on card after card."""
 from __future__ import annotations
 
 from tests.interfaces.sip2.conftest import PIN, exchange, stamp
-from tests.interfaces.sip2.conftest import session as session  # noqa: PLC0414 - fixture
-from tests.interfaces.sip2.conftest import world as world  # noqa: PLC0414 - fixture
+from tests.interfaces.sip2.conftest import session as session
+from tests.interfaces.sip2.conftest import world as world
 
 
 def _status(session, card: str, pin: str):
