@@ -193,6 +193,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Their debug lines can carry authorization codes and tokens.
         "oauthlib": {"level": "WARNING"},
+        # Its debug lines dump whole template contexts: forms, members, their names.
+        "django.template": {"level": "INFO"},
+        # SQL with its parameters (only logged when DEBUG is on, and then not wanted either).
+        "django.db.backends": {"level": "INFO"},
         "oauth2_provider": {"level": "WARNING"},
     },
 }

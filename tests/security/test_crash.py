@@ -122,3 +122,8 @@ def test_acknowledged_checkouts_survive_sigkill_under_load(world, server):
     finally:
         kiosk.close()
     _assert_consistent()
+    # The server logged at DEBUG throughout: no PIN and no card number in any line.
+    log = server.log.read_text()
+    assert "SIP2" in log
+    assert PIN not in log
+    assert not [member.card for member in [*members, fresh] if member.card in log]

@@ -81,6 +81,9 @@ PROTOCOL_VERSION = "2.00"
 CURRENCY = "EUR"
 # Fields that carry secrets: never logged.
 SECRET_FIELDS = frozenset({"AD", "CO", "AC"})
+# Personal data a kiosk sends or we answer (card number, name, address, e-mail, phone,
+# birth date): never in a log line either (docs/security.md).
+PERSONAL_FIELDS = frozenset({"AA", "AE", "BD", "BE", "BF", "PB"})
 # BX, in the specification's order: patron status, checkout, checkin, block patron,
 # SC/ACS status, resend, login, patron information, end patron session, fee paid,
 # item information, item status update, patron enable, hold, renew, renew all.
@@ -141,10 +144,11 @@ class SessionState:
 
 
 def redacted(message: Message) -> str:
-    """The message for a debug log: secrets (PIN, passwords) replaced by ``***``."""
+    """The message for a debug log: secrets (PIN, passwords) and personal data (card
+    number, name, contact details) replaced by ``***``."""
+    hidden = SECRET_FIELDS | PERSONAL_FIELDS
     fields = "|".join(
-        f"{fid}{'***' if fid in SECRET_FIELDS and value else value}"
-        for fid, value in message.fields
+        f"{fid}{'***' if fid in hidden and value else value}" for fid, value in message.fields
     )
     return f"{message.code}{''.join(message.fixed.values())}{fields}"
 
