@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from samenbieb.incidents.models import DataCategory, Incident
+from samenbieb.incidents.models import NOTIFICATION_HOURS, DataCategory, Incident
 from samenbieb.network import tenancy
 from samenbieb.network.roles import Capability
 
@@ -62,6 +62,21 @@ def incidents_for_staff(user: Any) -> QuerySet[Incident]:
 def incident_for_staff(user: Any, pk: int) -> Incident | None:
     """The incident, or None if it does not exist or lies outside the user's scope."""
     return incidents_for_staff(user).filter(pk=pk).first()
+
+
+def incidents_needing_attention(user: Any, *, now: dt.datetime | None = None) -> int:
+    """How many breaches in the user's scope must be reported within a day, or are overdue."""
+    now = now or timezone.now()
+    soon = now - (dt.timedelta(hours=NOTIFICATION_HOURS) - AT_RISK)
+    return (
+        tenancy.visible(Incident, user, Capability.INCIDENTS_MANAGE)
+        .filter(
+            personal_data_breach=True,
+            authority_notified_at__isnull=True,
+            detected_at__lte=soon,
+        )
+        .count()
+    )
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

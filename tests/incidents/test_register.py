@@ -253,3 +253,15 @@ def test_the_report_for_the_authority_as_json_csv_and_page(team, libraries):
     page = client.get(reverse("desk:incident_report", args=[incident.pk])).content.decode()
     assert incident.reference in page
     assert "Bibliotheek Eemland" in page
+
+
+def test_the_desk_home_warns_the_response_team_of_a_report_due_within_a_day(team, libraries):
+    client = _desk(team)
+    assert 'id="home-incidents"' in client.get(reverse("desk:home")).content.decode()
+    assert 'role="alert"' not in client.get(reverse("desk:home")).content.decode()
+    _open(team, libraries, detected_at=NOW - dt.timedelta(hours=50))
+    html = client.get(reverse("desk:home")).content.decode()
+    assert "deadline-overdue" in html
+    assert 'role="alert"' in html
+    desk = _desk(StaffRoleFactory(organisation=libraries[0], role=Role.DESK).user)
+    assert 'id="home-incidents"' not in desk.get(reverse("desk:home")).content.decode()
