@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +14,8 @@ from django.views.decorators.http import require_safe
 def security_txt_lines(*, canonical: str, now: dt.datetime | None = None) -> list[str]:
     """The fields of security.txt; Expires moves with the clock so it never lapses."""
     now = now or timezone.now()
-    config = settings.SECURITY_TXT
-    expires = (now + dt.timedelta(days=config["EXPIRES_DAYS"])).astimezone(dt.UTC)
+    config: dict[str, Any] = settings.SECURITY_TXT
+    expires = (now + dt.timedelta(days=int(config["EXPIRES_DAYS"]))).astimezone(dt.UTC)
     lines = [f"Contact: {contact}" for contact in config["CONTACT"]]
     lines.append(f"Expires: {expires.replace(microsecond=0).strftime('%Y-%m-%dT%H:%M:%SZ')}")
     if config.get("POLICY"):
