@@ -140,6 +140,7 @@ def test_a_code_issued_to_one_service_cannot_be_redeemed_by_another(client, memb
 @pytest.mark.parametrize(
     "authorization",
     ["Bearer " + secrets.token_urlsafe(30), "Bearer ", "Basic YTpi", "bearer x' OR '1'='1"],
+    ids=["made-up", "empty", "basic", "sql"],
 )
 def test_userinfo_refuses_made_up_tokens(client, authorization):
     response = client.get(USERINFO, HTTP_AUTHORIZATION=authorization)
