@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "samenbieb.digital",
     "samenbieb.selfservice",
     "samenbieb.demo",
+    "samenbieb.security",
+    "samenbieb.incidents",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
 ]
@@ -191,6 +193,10 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         # Their debug lines can carry authorization codes and tokens.
         "oauthlib": {"level": "WARNING"},
+        # Its debug lines dump whole template contexts: forms, members, their names.
+        "django.template": {"level": "INFO"},
+        # SQL with its parameters (only logged when DEBUG is on, and then not wanted either).
+        "django.db.backends": {"level": "INFO"},
         "oauth2_provider": {"level": "WARNING"},
     },
 }
@@ -316,3 +322,37 @@ OAUTH2_PROVIDER = {
 }
 
 CSRF_FAILURE_VIEW = "samenbieb.core.views.csrf_failure"
+
+# Rate limits (samenbieb/security/ratelimit.py, docs/security.md): "COUNT/WINDOW", counted
+# in the database so every worker shares them.
+RATE_LIMITS = {
+    # Failed staff logins per user name, and per client address over all names.
+    "staff_login": ENV.text("SAMENBIEB_RATE_STAFF_LOGIN", "10/15m"),
+    "staff_login_address": ENV.text("SAMENBIEB_RATE_STAFF_LOGIN_ADDRESS", "50/15m"),
+    # Failed member logins per client address over all names (per name: MEMBER_LOGIN_*).
+    "member_login_address": ENV.text("SAMENBIEB_RATE_MEMBER_LOGIN_ADDRESS", "50/15m"),
+    # Wrong PINs on one self-service machine over all cards (per card: MEMBER_LOGIN_*).
+    "sip2_pin_kiosk": ENV.text("SAMENBIEB_RATE_SIP2_PIN_KIOSK", "30/15m"),
+    # Calls of the OpenID Connect token endpoint per client address.
+    "oidc_token": ENV.text("SAMENBIEB_RATE_OIDC_TOKEN", "60/1m"),
+    # Anonymous bookings of a consultation hour per client address.
+    "consult_booking": ENV.text("SAMENBIEB_RATE_CONSULT_BOOKING", "10/1h"),
+    # Public JSON APIs per client address.
+    "public_api": ENV.text("SAMENBIEB_RATE_PUBLIC_API", "120/1m"),
+}
+for _scope, _spec in RATE_LIMITS.items():
+    if not _spec.replace(" ", "").split("/")[0].isdigit() or _spec.strip()[-1:] not in "smhd":
+        raise environment.ConfigError(
+            f"SAMENBIEB_RATE_{_scope.upper()}", f"expected COUNT/WINDOW like 10/15m, got {_spec!r}"
+        )
+# The request header with the client address set by a trusted proxy in front of us
+# (e.g. HTTP_X_FORWARDED_FOR); empty: the connection's own address.
+RATE_LIMIT_CLIENT_HEADER = ENV.text("SAMENBIEB_CLIENT_ADDRESS_HEADER", "")
+
+# /.well-known/security.txt (RFC 9116).
+SECURITY_TXT = {
+    "CONTACT": ENV.words("SAMENBIEB_SECURITY_CONTACT", ["mailto:security@samenbieb.localhost"]),
+    "EXPIRES_DAYS": ENV.integer("SAMENBIEB_SECURITY_TXT_DAYS", 180, minimum=1),
+    "POLICY": ENV.text("SAMENBIEB_SECURITY_POLICY", ""),
+    "LANGUAGES": "nl, en",
+}

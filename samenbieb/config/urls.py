@@ -3,8 +3,10 @@ from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 from samenbieb.network.admin_site import admin_site
+from samenbieb.security.views import security_txt
 
 urlpatterns = [
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("beheer/", admin_site.urls),

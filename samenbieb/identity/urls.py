@@ -11,6 +11,7 @@ from django.urls import path
 from oauth2_provider import views as dot
 
 from samenbieb.identity import views
+from samenbieb.security.ratelimit import rate_limited
 
 app_name = "oauth2_provider"
 urlpatterns = [
@@ -20,7 +21,11 @@ urlpatterns = [
         name="oidc-connect-discovery-info",
     ),
     path("oidc/authorize/", views.AuthorizeView.as_view(), name="authorize"),
-    path("oidc/token/", dot.TokenView.as_view(), name="token"),
+    path(
+        "oidc/token/",
+        rate_limited("oidc_token", as_json=True)(dot.TokenView.as_view()),
+        name="token",
+    ),
     path("oidc/revoke/", dot.RevokeTokenView.as_view(), name="revoke-token"),
     path("oidc/userinfo/", dot.UserInfoView.as_view(), name="user-info"),
     path("oidc/jwks/", dot.JwksInfoView.as_view(), name="jwks-info"),

@@ -50,6 +50,10 @@ class Capability(models.TextChoices):
         "programmes.register",
         _("Register people for activities and record walk-in contacts"),
     )
+    INCIDENTS_MANAGE = (
+        "incidents.manage",
+        _("Register and handle security incidents and data breaches (response team)"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -86,7 +90,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
-        {Capability.NETWORK_VIEW, Capability.AUDIT_VIEW, Capability.MEMBERS_VIEW}
+        {
+            Capability.NETWORK_VIEW,
+            Capability.AUDIT_VIEW,
+            Capability.MEMBERS_VIEW,
+            Capability.INCIDENTS_MANAGE,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -103,6 +112,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CIRCULATION_RULES_MANAGE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.INCIDENTS_MANAGE,
         }
     ),
 }

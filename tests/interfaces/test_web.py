@@ -83,8 +83,8 @@ def test_the_desk_home_takes_the_same_number_of_queries_for_many_branches(
         OpeningHoursFactory(branch=BranchFactory(organisation=organisation))
     staff_login(client, user)
     # A fixed number: the session, the user, roles and capabilities (lending, programmes,
-    # referrals), the branches with their hours in one query each.
-    with django_assert_max_num_queries(11):
+    # referrals, incidents), the branches with their hours in one query each.
+    with django_assert_max_num_queries(12):
         response = client.get(reverse("desk:home"))
     assert response.content.decode().count("<tr>") == 31  # header row + 30 branches
 

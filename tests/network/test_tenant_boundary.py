@@ -17,6 +17,7 @@ from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
 from samenbieb.holdings.models import Item
+from samenbieb.incidents.models import Incident, IncidentEntry
 from samenbieb.members.models import (
     Consent,
     GuardianLink,
@@ -166,6 +167,22 @@ def _programmes_rows(organisation: Organisation, branch: Branch) -> dict:
     }
 
 
+def _incident_rows(organisation: Organisation) -> dict:
+    incident = Incident.objects.create(
+        organisation=organisation,
+        reference=f"INC-T-{organisation.pk}",
+        title="Lost laptop",
+        summary="A laptop was lost.",
+        severity="high",
+        detected_at=timezone.now(),
+        created_at=timezone.now(),
+    )
+    entry = IncidentEntry.objects.create(
+        incident=incident, at=timezone.now(), kind="note", text="Found out."
+    )
+    return {Incident: incident, IncidentEntry: entry}
+
+
 def _rows_for(organisation: Organisation) -> dict[type, object]:
     branch = BranchFactory(organisation=organisation)
     colleague = StaffRoleFactory(organisation=organisation, role=Role.DESK)
@@ -193,6 +210,7 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         **_circulation_rows(organisation, branch, member),
         **_programmes_rows(organisation, branch),
         Kiosk: KioskFactory(branch=branch),
+        **_incident_rows(organisation),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -238,6 +256,8 @@ OWNED_MODELS = [
     ActivityPartner,
     PartnerAccount,
     Referral,
+    Incident,
+    IncidentEntry,
 ]
 ALL_ROLES = list(Role)
 

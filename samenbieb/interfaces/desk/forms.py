@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.db.models import QuerySet
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from samenbieb.catalog.models import Record
@@ -62,8 +63,9 @@ class StaffLoginForm(AuthenticationForm):
         "inactive": _("This account has been switched off. Ask your administrator."),
     }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, blocked_until: Any = None, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.blocked_until = blocked_until
         self.fields["username"].label = _("User name")
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget = forms.PasswordInput(
@@ -78,6 +80,17 @@ class StaffLoginForm(AuthenticationForm):
                     "Leave this empty: you will link your app on the next page."
                 ),
             )
+
+    def clean(self) -> dict[str, Any]:
+        # Refused before the password is even checked: a throttled guess learns nothing.
+        if self.blocked_until is not None:
+            moment = formats.time_format(timezone.localtime(self.blocked_until), "H:i")
+            raise forms.ValidationError(
+                _("Too many failed logins. For safety, wait: try again after %(time)s.")
+                % {"time": moment},
+                code="throttled",
+            )
+        return super().clean()
 
 
 class SecondFactorCodeForm(forms.Form):

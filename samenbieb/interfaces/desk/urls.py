@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from samenbieb.interfaces.desk import (
+    incidents_urls,
     programmes_activities_urls,
     programmes_consult_urls,
     programmes_partners_urls,
@@ -68,4 +69,5 @@ urlpatterns = [
     *programmes_activities_urls.urlpatterns,
     *programmes_partners_urls.urlpatterns,
     *programmes_consult_urls.urlpatterns,
+    *incidents_urls.urlpatterns,
 ]

@@ -19,6 +19,7 @@ from samenbieb.core.errors import DomainError
 from samenbieb.holdings import queries as holdings_queries
 from samenbieb.holdings import services as holdings_services
 from samenbieb.holdings.models import Item, ItemType
+from samenbieb.incidents import queries as incident_queries
 from samenbieb.interfaces.desk.forms import ItemAddForm, ItemChangeForm, ItemScanForm
 from samenbieb.network import calendar, queries, tenancy
 from samenbieb.network.errors import NoOpenDay
@@ -45,6 +46,9 @@ def home(request: HttpRequest) -> HttpResponse:
     may_manage_referrals = not tenancy.staff_scope(
         request.user, Capability.PROGRAMMES_MANAGE
     ).is_empty
+    may_handle_incidents = not tenancy.staff_scope(
+        request.user, Capability.INCIDENTS_MANAGE
+    ).is_empty
     return render(
         request,
         "desk/home.html",
@@ -55,6 +59,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "may_lend": may_lend,
             "may_refer": may_refer,
             "may_manage_referrals": may_manage_referrals,
+            "may_handle_incidents": may_handle_incidents,
+            "incidents_attention": (
+                incident_queries.incidents_needing_attention(request.user)
+                if may_handle_incidents
+                else 0
+            ),
         },
     )
 

@@ -32,6 +32,10 @@ from samenbieb.interfaces.desk.forms import SecondFactorCodeForm, StaffLoginForm
 from samenbieb.network import second_factor
 from samenbieb.network.errors import SecondFactorAlreadyEnrolled, SecondFactorRefused
 from samenbieb.network.models import StaffUser
+from samenbieb.security import ratelimit
+
+# Failed staff logins: per user name and per client address (settings.RATE_LIMITS).
+THROTTLE = {"scope": "staff_login", "address_scope": "staff_login_address"}
 
 PENDING_KEY = "_staff_password_checked"
 # Long enough to find a phone and scan a QR code, short enough for a shared desk PC.
@@ -107,9 +111,18 @@ def login(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_KEY, None)
         form = StaffLoginForm(request)
     else:
-        form = StaffLoginForm(request, data=request.POST)
-        if form.is_valid():
+        name = str(request.POST.get("username", ""))
+        form = StaffLoginForm(
+            request,
+            data=request.POST,
+            blocked_until=ratelimit.login_blocked_until(request, name=name, **THROTTLE),
+        )
+        if not form.is_valid():
+            if form.blocked_until is None:
+                ratelimit.login_failed(request, name=name, **THROTTLE)
+        else:
             user: Any = form.get_user()
+            ratelimit.login_succeeded(name=name, scope=THROTTLE["scope"])
             if not second_factor.required():
                 return _complete(request, user, None, next_url)
             _pending_start(request, user, next_url)

@@ -39,6 +39,7 @@ from samenbieb.members.errors import (
 )
 from samenbieb.members.models import CardStatus, ConsentKind, Person
 from samenbieb.members.tokens import email_verification_token, password_reset_token
+from samenbieb.security import ratelimit
 
 NEXT = "volgende"
 
@@ -68,7 +69,17 @@ def login(request: HttpRequest) -> HttpResponse:
         return redirect(_safe_next(request) or reverse("portal:account"))
     form = LoginForm(_posted(request))
     unverified = False
-    if request.method == "POST" and form.is_valid():
+    # Per name the members app throttles; per client address over all names, this door.
+    blocked = (
+        ratelimit.limit_blocked_until(
+            ratelimit.limit_for("member_login_address"), ratelimit.client_address(request)
+        )
+        if request.method == "POST"
+        else None
+    )
+    if blocked is not None and form.is_valid():
+        form.add_error(None, str(auth.LoginThrottled(blocked).message))
+    elif request.method == "POST" and form.is_valid():
         try:
             person = auth.member_authenticate(
                 identifier=form.cleaned_data["identifier"],
@@ -78,6 +89,11 @@ def login(request: HttpRequest) -> HttpResponse:
             unverified = True
             form.add_error(None, str(refusal.message))
         except auth.LoginRefused as refusal:
+            if isinstance(refusal, auth.InvalidLogin):
+                ratelimit.limit_hit(
+                    ratelimit.limit_for("member_login_address"),
+                    ratelimit.client_address(request),
+                )
             form.add_error(None, str(refusal.message))
         else:
             auth.member_login(request, person)

@@ -38,6 +38,7 @@ from django.views.decorators.http import require_safe
 from samenbieb.interfaces.portal.programmes_consult_forms import HelpNearMeForm
 from samenbieb.programmes import nearby
 from samenbieb.programmes.errors_consult import ConsultationError
+from samenbieb.security.ratelimit import rate_limited
 
 MAX_RESULTS = 20
 
@@ -119,6 +120,7 @@ def _result(request: HttpRequest, result: nearby.BranchHelp) -> dict[str, Any]:
 
 
 @require_safe
+@rate_limited("public_api", as_json=True)
 def help_near_me_api(request: HttpRequest) -> JsonResponse:
     where = request.GET.get("postcode") or request.GET.get("plaats") or request.GET.get("waar")
     try:

@@ -30,6 +30,7 @@ from samenbieb.programmes.errors_consult import (
     PhoneInvalid,
 )
 from samenbieb.programmes.models import AppointmentStatus
+from samenbieb.security.ratelimit import rate_limited
 
 # How far ahead the page of a consultation hour lists free times.
 DAYS_SHOWN = 28
@@ -65,6 +66,7 @@ def consultation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("consult_booking", methods=("POST",))
 def slot_book(request: HttpRequest, pk: int) -> HttpResponse:
     """GET shows the time and the form; POST books it."""
     slot = queries.slot_public(pk)

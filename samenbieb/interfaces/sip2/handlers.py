@@ -69,6 +69,7 @@ from samenbieb.members.auth import (
 )
 from samenbieb.members.cards import card_number_or_none
 from samenbieb.members.models import Person
+from samenbieb.security import ratelimit
 from samenbieb.selfservice import queries
 from samenbieb.selfservice.errors import KioskError
 from samenbieb.selfservice.models import Kiosk
@@ -80,6 +81,9 @@ PROTOCOL_VERSION = "2.00"
 CURRENCY = "EUR"
 # Fields that carry secrets: never logged.
 SECRET_FIELDS = frozenset({"AD", "CO", "AC"})
+# Personal data a kiosk sends or we answer (card number, name, address, e-mail, phone,
+# birth date): never in a log line either (docs/security.md).
+PERSONAL_FIELDS = frozenset({"AA", "AE", "BD", "BE", "BF", "PB"})
 # BX, in the specification's order: patron status, checkout, checkin, block patron,
 # SC/ACS status, resend, login, patron information, end patron session, fee paid,
 # item information, item status update, patron enable, hold, renew, renew all.
@@ -140,10 +144,11 @@ class SessionState:
 
 
 def redacted(message: Message) -> str:
-    """The message for a debug log: secrets (PIN, passwords) replaced by ``***``."""
+    """The message for a debug log: secrets (PIN, passwords) and personal data (card
+    number, name, contact details) replaced by ``***``."""
+    hidden = SECRET_FIELDS | PERSONAL_FIELDS
     fields = "|".join(
-        f"{fid}{'***' if fid in SECRET_FIELDS and value else value}"
-        for fid, value in message.fields
+        f"{fid}{'***' if fid in hidden and value else value}" for fid, value in message.fields
     )
     return f"{message.code}{''.join(message.fixed.values())}{fields}"
 
@@ -258,6 +263,16 @@ def _patron(state: SessionState, message: Message) -> PatronCheck:
     if not pin:
         return PatronCheck(card=card, person=person, problem=_("Enter your PIN."))
     state.patron = None
+    # Per card the members app throttles; per machine, this door: one kiosk trying common
+    # PINs on many cards is stopped too.
+    machine = f"kiosk:{state.kiosk.pk}" if state.kiosk is not None else f"ip:{state.peer_ip}"
+    kiosk_limit = ratelimit.limit_for("sip2_pin_kiosk")
+    if ratelimit.limit_blocked_until(kiosk_limit, machine) is not None:
+        return PatronCheck(
+            card=card,
+            person=person,
+            problem=_("Too many wrong PINs on this machine. Please ask at the desk."),
+        )
     try:
         proven = member_authenticate(identifier=card, password=pin)
     except EmailNotVerified as unverified:
@@ -275,6 +290,7 @@ def _patron(state: SessionState, message: Message) -> PatronCheck:
             % {"time": moment},
         )
     except (InvalidLogin, AccountInactive):
+        ratelimit.limit_hit(kiosk_limit, machine)
         return PatronCheck(card=card, person=person, problem=_("The PIN is not correct."))
     if proven.pk != person.pk:
         return PatronCheck(card=card, person=person, problem=_("The PIN is not correct."))
