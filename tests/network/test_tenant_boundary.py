@@ -17,6 +17,8 @@ from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
 from samenbieb.holdings.models import Item
+from samenbieb.interfaces.api.models import ApiToken
+from samenbieb.interfaces.api.services import api_token_create
 from samenbieb.members.models import (
     Consent,
     GuardianLink,
@@ -193,6 +195,12 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         **_circulation_rows(organisation, branch, member),
         **_programmes_rows(organisation, branch),
         Kiosk: KioskFactory(branch=branch),
+        ApiToken: api_token_create(
+            actor=colleague.user,
+            organisation=organisation,
+            name="Website",
+            capabilities=["network.view"],
+        ).token,
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -221,6 +229,7 @@ OWNED_MODELS = [
     CirculationRule,
     DigitalLoan,
     Kiosk,
+    ApiToken,
     Loan,
     Hold,
     SettlementLine,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from samenbieb.catalog import queries as catalog_queries
 from samenbieb.circulation import queries, services
@@ -106,7 +106,7 @@ def holds(request: HttpRequest) -> list[HoldOut]:
 
 
 @router.post("/me/holds", response=answers({201: HoldOut}, 404, 409, base=MEMBER))
-def hold_place(request: HttpRequest, body: HoldIn) -> tuple[int, HoldOut]:
+def hold_place(request: HttpRequest, body: HoldIn) -> Status[HoldOut]:
     """Reserve a title for pickup at a branch (see ``GET /pickup-branches``)."""
     record = catalog_queries.record_for_display(body.record_id)
     if record is None:
@@ -117,18 +117,18 @@ def hold_place(request: HttpRequest, body: HoldIn) -> tuple[int, HoldOut]:
     hold = services.hold_place(
         actor=None, person=member_of(request), record=record, pickup_branch=branch
     )
-    return 201, _hold(hold)
+    return Status(201, _hold(hold))
 
 
 @router.delete("/me/holds/{hold_id}", response=answers({204: None}, 404, 409, base=MEMBER))
-def hold_cancel(request: HttpRequest, hold_id: int = Path(..., gt=0, lt=2**63)) -> tuple[int, None]:
+def hold_cancel(request: HttpRequest, hold_id: int = Path(..., gt=0, lt=2**63)) -> Status[None]:
     """Cancel an active hold."""
     person = member_of(request)
     hold = queries.hold_of_member(person, hold_id)
     if hold is None:
         raise NotFound(_("You have no active hold with this number."))
     services.hold_cancel(actor=None, hold=hold, person=person)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/charges", response=answers({200: ChargesOut}, base=MEMBER))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Router
+from ninja import Path, Router, Status
 
 from samenbieb.circulation import queries as circulation_queries
 from samenbieb.circulation import services
@@ -53,7 +53,7 @@ def item_detail(request: HttpRequest, barcode: str = Path(..., max_length=40)) -
 
 
 @router.post("/staff/checkouts", response=answers({201: CheckoutOut}, 404, 409, base=STAFF))
-def checkout(request: HttpRequest, body: CheckoutIn) -> tuple[int, CheckoutOut]:
+def checkout(request: HttpRequest, body: CheckoutIn) -> Status[CheckoutOut]:
     """Lend an item to the holder of a card at one of the organisation's branches
     (capability ``circulation.lend``)."""
     branch = _branch(request, body.branch_id)
@@ -61,8 +61,14 @@ def checkout(request: HttpRequest, body: CheckoutIn) -> tuple[int, CheckoutOut]:
     loan = services.loan_checkout(
         actor=staff_of(request).actor, branch=branch, person=person, barcode=body.barcode
     )
-    return 201, CheckoutOut(
-        loan_id=loan.pk, barcode=loan.item.barcode, title=loan.item.record.title, due_on=loan.due_on
+    return Status(
+        201,
+        CheckoutOut(
+            loan_id=loan.pk,
+            barcode=loan.item.barcode,
+            title=loan.item.record.title,
+            due_on=loan.due_on,
+        ),
     )
 
 
