@@ -112,7 +112,10 @@ def opening_hours(
             DayOut(
                 date=day.date,
                 is_open=day.is_open,
-                periods=[PeriodOut(opens=opens, closes=closes) for opens, closes in day.periods]
+                periods=[
+                    PeriodOut(opens=f"{opens:%H:%M}", closes=f"{closes:%H:%M}")
+                    for opens, closes in day.periods
+                ]
                 if day.is_open
                 else [],
                 closure_reason=day.closure_reason,

@@ -87,9 +87,14 @@ class LibraryOut(Schema):
     branches: list[BranchOut]
 
 
+# Local wall-clock times of the branch (Europe/Amsterdam); JSON Schema's "time" format
+# would demand an offset, which opening hours do not have.
+HOUR = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
 class PeriodOut(Schema):
-    opens: dt.time
-    closes: dt.time
+    opens: str = Field(pattern=HOUR, examples=["10:00"])
+    closes: str = Field(pattern=HOUR, examples=["17:00"])
 
 
 class DayOut(Schema):
