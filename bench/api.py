@@ -10,7 +10,7 @@ keeps.
 
 The catalogue is the synthetic network already in the bench database when it has at
 least ``MIN_RECORDS`` records (``bench/run catalogue-search`` leaves one of 1,000,000);
-otherwise a ``local`` synthetic network of ``RECORDS`` records is generated. Each client
+otherwise a ``small`` synthetic network of ``RECORDS`` records is generated. Each client
 is a process with its own database connection.
 """
 
@@ -63,7 +63,7 @@ def catalogue_ensure() -> int:
         return have
     note(f"generating a synthetic network with {RECORDS:,} records…")
     started = time.perf_counter()
-    network_generate(scale="local", records=RECORDS)
+    network_generate(scale="small", records=RECORDS, items=2 * RECORDS)
     note(f"generated in {time.perf_counter() - started:.0f} s")
     analyse()
     return RECORDS

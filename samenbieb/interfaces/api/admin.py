@@ -32,7 +32,7 @@ class ApiTokenAdmin(TenantModelAdmin):
     search_fields = ("name", "prefix")
     exclude = ("token_hash",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -19,6 +19,7 @@ from samenbieb.interfaces.api.errors import InvalidCursor
 from samenbieb.interfaces.api.responses import answers
 from samenbieb.interfaces.api.schemas import (
     AvailabilityOut,
+    ContributorOut,
     FacetValue,
     RecordDetail,
     RecordSummary,
@@ -41,9 +42,9 @@ class SearchParams(Schema):
         max_length=300,
         description='Words; also titel:, auteur:, onderwerp:, isbn:, "phrases", -not, prefix*.',
     )
-    format: list[FormatName] = Field(default_factory=list, max_length=20)  # type: ignore[valid-type]
+    format: list[FormatName] = Field(default_factory=list, max_length=20)
     language: list[str] = Field(default_factory=list, max_length=20)
-    audience: list[AudienceName] = Field(default_factory=list, max_length=4)  # type: ignore[valid-type]
+    audience: list[AudienceName] = Field(default_factory=list, max_length=4)
     year_from: int | None = Field(None, ge=0, le=9999)
     year_to: int | None = Field(None, ge=0, le=9999)
     available_at_branch: int | None = Field(
@@ -159,7 +160,7 @@ def record_detail(
         genre=record.genre,
         summary=record.summary,
         subjects=[subject.term for subject in record.subjects.all()],
-        contributors=[{"name": c.name, "role": c.role} for c in contributors],
+        contributors=[ContributorOut(name=c.name, role=c.role) for c in contributors],
         audience_min_age=record.audience_min_age,
         audience_max_age=record.audience_max_age,
         avi_level=record.avi_level,

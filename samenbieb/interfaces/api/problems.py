@@ -66,7 +66,9 @@ class InsufficientScope(DomainError):
     code = "insufficient_scope"
 
     def __init__(self, scope: str) -> None:
-        super().__init__(_("This token may not do this: it lacks the scope “%(scope)s”.") % {"scope": scope})
+        super().__init__(
+            _("This token may not do this: it lacks the scope “%(scope)s”.") % {"scope": scope}
+        )
         self.scope = scope
 
 
@@ -154,7 +156,9 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
         status = error.status_code
-        code = "bad_request" if status == 400 else HTTPStatus(status).phrase.lower().replace(" ", "_")
+        code = (
+            "bad_request" if status == 400 else HTTPStatus(status).phrase.lower().replace(" ", "_")
+        )
         return problem(request, status, code, str(error.message))
 
     @api.exception_handler(Exception)

@@ -21,7 +21,7 @@ from samenbieb.network import tenancy
 from samenbieb.network.models import Organisation, StaffUser
 from samenbieb.network.roles import Capability
 
-TOKEN_PREFIX = "sbk_"
+TOKEN_PREFIX = "sbk_"  # noqa: S105 - how tokens start, not a secret
 MAX_DAYS = 366
 # A token's last use is written at most this often: not a write on every call.
 LAST_USED_PRECISION = dt.timedelta(minutes=5)

@@ -8,16 +8,15 @@ from django.core.cache import caches
 from django.test import Client
 
 from samenbieb.interfaces.api.services import api_token_create
-from tests.circulation.conftest import Network, network  # noqa: F401 - a fixture
+from tests.circulation import conftest as circulation_fixtures
+from tests.circulation.conftest import Network
 from tests.factories import StaffRoleFactory
-from tests.identity.conftest import (  # noqa: F401 - fixtures
-    Flow,
-    code_for,
-    exchange,
-    log_in,
-    make_member,
-    register,
-)
+from tests.identity import conftest as identity_fixtures
+from tests.identity.conftest import Flow, code_for, exchange, log_in, make_member
+
+# The fixtures of tests/circulation (a small network) and tests/identity (connected services).
+network = circulation_fixtures.network
+register = identity_fixtures.register
 
 API = "/api/v1"
 PROBLEM = "application/problem+json"

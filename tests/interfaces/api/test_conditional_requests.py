@@ -13,7 +13,8 @@ def test_a_record_answers_304_while_unchanged_and_200_with_a_new_etag_after_a_ch
     first = api.get(f"{API}/records/{record.pk}")
     tag = first["ETag"]
     assert first.status_code == 200
-    assert tag.startswith('"') and tag.endswith('"')
+    assert tag.startswith('"')
+    assert tag.endswith('"')
 
     unchanged = api.get(f"{API}/records/{record.pk}", HTTP_IF_NONE_MATCH=tag)
     assert unchanged.status_code == 304

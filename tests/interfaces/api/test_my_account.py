@@ -37,7 +37,9 @@ def test_a_member_sees_their_loans_and_renews_one(api, network, anna, register):
     assert event.details["by_member"] is True
 
 
-def test_a_refused_renewal_is_a_409_problem_with_circulations_own_code(api, network, anna, register):
+def test_a_refused_renewal_is_a_409_problem_with_circulations_own_code(
+    api, network, anna, register
+):
     loan = _lend(network, anna)
     Loan.objects.filter(pk=loan.pk).update(renewals=2)
     token = member_token(anna, register)

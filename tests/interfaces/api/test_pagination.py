@@ -72,7 +72,7 @@ def test_search_pages_through_every_match_once(api, db):
     pages = _walk(api, "/records", q="waddenzee", page_size=3)
 
     assert [len(page) for page in pages] == [3, 3, 1]
-    assert sorted(sum(pages, [])) == sorted(record.pk for record in records)
+    assert sorted(row for page in pages for row in page) == sorted(r.pk for r in records)
 
 
 def test_the_page_size_is_bounded(api, db):

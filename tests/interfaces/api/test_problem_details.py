@@ -118,8 +118,6 @@ def test_an_access_token_in_the_query_string_is_refused(api, anna, register):
 )
 def test_a_malformed_body_is_a_problem(api, anna, register, body):
     token = member_token(anna, register)
-    response = api.post(
-        f"{API}/me/holds", body, content_type="application/json", **bearer(token)
-    )
+    response = api.post(f"{API}/me/holds", body, content_type="application/json", **bearer(token))
     assert response.status_code in (400, 422), response.content
     assert response["Content-Type"] == PROBLEM
