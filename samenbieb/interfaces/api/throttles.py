@@ -5,9 +5,10 @@ else per address. Each client gets ``N`` requests per fixed window; over that, 4
 ``Retry-After`` (django-ninja sets the header from :meth:`ApiThrottle.wait`). Rates come
 from ``settings.API["RATES"]`` when a request arrives.
 
-Fixed windows cost one cache read and one write per request. On the database cache two
-simultaneous requests can both count as one (its ``incr`` is read-then-write); a limit is
-a guard against floods, not an exact meter. Redis counts exactly.
+Fixed windows cost one cache read and one write per request (six small queries on the
+database cache). There two simultaneous requests can both count as one (its ``incr`` is
+read-then-write): a limit is a guard against floods, not an exact meter. Redis counts
+exactly.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ class ApiThrottle(BaseThrottle):
         window = int(now // seconds)
         key = f"api-throttle:{kind}:{ident}:{seconds}:{window}"
         cache: Any = caches[CACHE_ALIAS]
-        cache.add(key, 0, timeout=seconds + 1)
         try:
             count = cache.incr(key)
-        except ValueError:  # expired between add and incr: a new window began
-            cache.add(key, 1, timeout=seconds + 1)
-            count = 1
+        except ValueError:  # the first request of this window
+            if not cache.add(key, 1, timeout=seconds + 1):
+                count = cache.incr(key)  # another process started the window first
+            else:
+                count = 1
         self._local.wait = (window + 1) * seconds - now
         return bool(count <= limit)
 
