@@ -15,8 +15,8 @@ from ninja.security import HttpBearer
 from oauth2_provider.oauth2_backends import get_oauthlib_core
 
 from samenbieb.identity.scopes import ACCOUNT
+from samenbieb.interfaces.api.errors import InsufficientScope
 from samenbieb.interfaces.api.models import ApiToken
-from samenbieb.interfaces.api.problems import InsufficientScope
 from samenbieb.interfaces.api.queries import api_token_active
 from samenbieb.interfaces.api.services import api_token_used
 from samenbieb.members.models import Person

@@ -17,6 +17,18 @@ class InvalidApiToken(DomainError):
         super().__init__(message)
 
 
+class InsufficientScope(DomainError):
+    """A valid member token without the scope an operation needs (RFC 6750 §3.1)."""
+
+    code = "insufficient_scope"
+
+    def __init__(self, scope: str) -> None:
+        super().__init__(
+            _("This token may not do this: it lacks the scope “%(scope)s”.") % {"scope": scope}
+        )
+        self.scope = scope
+
+
 class InvalidCursor(DomainError):
     code = "invalid_cursor"
 

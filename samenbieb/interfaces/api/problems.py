@@ -20,7 +20,7 @@ from pydantic import Field
 
 from samenbieb.circulation.errors import Refused
 from samenbieb.core.errors import DomainError, NotFound, NotPermitted
-from samenbieb.interfaces.api.errors import InvalidCursor, PreconditionFailed
+from samenbieb.interfaces.api.errors import InsufficientScope, InvalidCursor, PreconditionFailed
 
 logger = logging.getLogger("samenbieb.api")
 
@@ -60,16 +60,6 @@ def _status_of(error: DomainError) -> int:
         return 403
     # A business rule said no to this request in the current state (Refused and the rest).
     return 409
-
-
-class InsufficientScope(DomainError):
-    code = "insufficient_scope"
-
-    def __init__(self, scope: str) -> None:
-        super().__init__(
-            _("This token may not do this: it lacks the scope “%(scope)s”.") % {"scope": scope}
-        )
-        self.scope = scope
 
 
 def problem(

@@ -56,11 +56,9 @@ class ApiThrottle(BaseThrottle):
         cache: Any = caches[CACHE_ALIAS]
         try:
             count = cache.incr(key)
-        except ValueError:  # the first request of this window
-            if not cache.add(key, 1, timeout=seconds + 1):
-                count = cache.incr(key)  # another process started the window first
-            else:
-                count = 1
+        except ValueError:
+            # The first request of this window, unless another process just started it.
+            count = 1 if cache.add(key, 1, timeout=seconds + 1) else cache.incr(key)
         self._local.wait = (window + 1) * seconds - now
         return bool(count <= limit)
 
