@@ -9,7 +9,7 @@ from samenbieb.circulation import services
 from samenbieb.circulation.models import Hold, HoldStatus, Loan
 from samenbieb.core.models import AuditEvent
 from tests.factories import ChargeFactory
-from tests.identity.conftest import make_member
+from tests.identity.conftest import Flow, log_in, make_member
 from tests.interfaces.api.conftest import API, PROBLEM, bearer, member_token
 
 
@@ -132,3 +132,19 @@ def test_a_switched_off_account_cannot_use_its_token(api, network, anna, registe
     anna.is_active = False
     anna.save(update_fields=["is_active"])
     assert api.get(f"{API}/me/loans", **bearer(token)).status_code == 401
+
+
+def test_the_consent_screen_says_the_service_will_see_the_account(network, anna, register):
+    from django.test import Client
+
+    registered = register(scopes=["openid", "account"], confidential=False)
+    browser = Client()
+    log_in(browser, anna)
+    asks_account = Flow(client_id=registered.service.client_id, scope="openid account")
+    page = browser.get(asks_account.url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "renew your loans" in page
+    assert "what you borrow" not in page
+
+    only_login = Flow(client_id=registered.service.client_id, scope="openid")
+    page = browser.get(only_login.url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "what you borrow" in page
