@@ -121,3 +121,8 @@ def test_a_malformed_body_is_a_problem(api, anna, register, body):
     response = api.post(f"{API}/me/holds", body, content_type="application/json", **bearer(token))
     assert response.status_code in (400, 422), response.content
     assert response["Content-Type"] == PROBLEM
+
+
+def test_an_address_the_api_does_not_have_is_a_problem_too(api, db):
+    problem_of(api.get(f"{API}/boeken"), 404, "not_found")
+    problem_of(api.get(f"{API}/records/1/reviews"), 404, "not_found")
