@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "samenbieb.incidents",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
+    # REST API v1 (docs/api.md); "ninja" serves the Swagger UI files of the browsable docs.
+    "ninja",
+    "samenbieb.interfaces.api",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +242,23 @@ SAMENBIEB = {
     "SMS_BACKEND": ENV.text("SAMENBIEB_SMS_BACKEND", ""),
     # Days a closed referral keeps the person's name and phone number before they are erased.
     "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
+}
+# REST API v1 (docs/api.md): requests per client per window; over it, 429 with Retry-After.
+API = {
+    "RATES": {
+        "anonymous": ENV.text("SAMENBIEB_API_RATE_ANONYMOUS", "120/min"),
+        "member": ENV.text("SAMENBIEB_API_RATE_MEMBER", "120/min"),
+        "staff": ENV.text("SAMENBIEB_API_RATE_STAFF", "600/min"),
+    },
+}
+# Throttle counters, shared by every process: a table in our database (created by the api
+# app's migration). At scale, point the "api" alias at Redis (Django's RedisCache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "api_throttle_cache",
+    },
 }
 # The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
 SIP2 = {

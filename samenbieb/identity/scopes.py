@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from oauth2_provider.scopes import BaseScopes
 
 OPENID = "openid"
+# Member self-service through the REST API: loans, renewals, holds and charges.
+ACCOUNT = "account"
 
 # scope → (short description for administrators, what the member is told they share)
 SCOPES: dict[str, tuple[Any, Any]] = {
@@ -33,6 +35,13 @@ SCOPES: dict[str, tuple[Any, Any]] = {
     "age_band": (
         _("Age group"),
         _("Your age group (for example 13–17 or 18–64), not your date of birth."),
+    ),
+    ACCOUNT: (
+        _("My account: loans, renewals, holds and charges"),
+        _(
+            "See what you have borrowed, reserved and still have to pay, renew your loans, "
+            "and place and cancel holds for you."
+        ),
     ),
 }
 

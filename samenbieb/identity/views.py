@@ -27,7 +27,7 @@ from oauth2_provider.views.mixins import OAuthLibMixin
 
 from samenbieb.identity import queries, services
 from samenbieb.identity.models import ConnectedService
-from samenbieb.identity.scopes import member_texts
+from samenbieb.identity.scopes import ACCOUNT, member_texts
 from samenbieb.members import auth
 from samenbieb.members.models import Person
 
@@ -145,7 +145,13 @@ class AuthorizeView(OAuthLibMixin, View):
         response = render(
             request,
             "identity/consent.html",
-            {"service": service, "shares": member_texts(scopes), "person": person},
+            {
+                "service": service,
+                "shares": member_texts(scopes),
+                "person": person,
+                # With "account" the service does see loans: the page must not deny it.
+                "shares_account": ACCOUNT in scopes,
+            },
         )
         return _allow_form_to(response, credentials["redirect_uri"])
 

@@ -97,6 +97,16 @@ def public_libraries() -> QuerySet[Organisation]:
     )
 
 
+def public_branch(pk: int) -> Branch | None:
+    """An active public branch (no office) of an active library, for anyone to look up."""
+    return (
+        Branch.objects.filter(pk=pk, is_active=True, organisation__is_active=True)
+        .exclude(kind="office")
+        .select_related("organisation")
+        .first()
+    )
+
+
 def public_library(isil: str) -> Organisation | None:
     return public_libraries().filter(isil=isil).first()
 

@@ -111,6 +111,7 @@ def test_discovery_describes_what_the_provider_supports(client):
         "email",
         "library",
         "age_band",
+        "account",
     }
     assert "birthdate" not in document["claims_supported"]
     assert document["authorization_response_iss_parameter_supported"] is True

@@ -18,6 +18,8 @@ from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
 from samenbieb.holdings.models import Item
 from samenbieb.incidents.models import Incident, IncidentEntry
+from samenbieb.interfaces.api.models import ApiToken
+from samenbieb.interfaces.api.services import api_token_create
 from samenbieb.members.models import (
     Consent,
     GuardianLink,
@@ -211,6 +213,12 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
         **_programmes_rows(organisation, branch),
         Kiosk: KioskFactory(branch=branch),
         **_incident_rows(organisation),
+        ApiToken: api_token_create(
+            actor=colleague.user,
+            organisation=organisation,
+            name="Website",
+            capabilities=["network.view"],
+        ).token,
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -239,6 +247,7 @@ OWNED_MODELS = [
     CirculationRule,
     DigitalLoan,
     Kiosk,
+    ApiToken,
     Loan,
     Hold,
     SettlementLine,
