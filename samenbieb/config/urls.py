@@ -9,6 +9,9 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("beheer/", admin_site.urls),
     path("balie/", include("samenbieb.interfaces.desk.urls")),
+    # OAI-PMH and SRU for harvesters and search clients (docs/oai-sru.md): /oai, /sru
+    path("", include("samenbieb.interfaces.oai.urls")),
+    path("", include("samenbieb.interfaces.sru.urls")),
     # OpenID Connect for members: /.well-known/openid-configuration and /oidc/…
     path("", include("samenbieb.identity.urls")),
     path("", include("samenbieb.interfaces.portal.urls")),

@@ -1,0 +1,2 @@
+app_name = "sru"
+urlpatterns: list = []
