@@ -149,3 +149,9 @@ def set_specs(records: Sequence[Record]) -> dict[int, list[str]]:
         + [f"{ORGANISATION_SETS}:{pk}" for pk in owners.get(record.pk, [])]
         for record in records
     }
+
+
+def records_with_metadata(ids: Sequence[int]) -> list[Record]:
+    """The records with these ids, in that order, with what MARCXML and Dublin Core read."""
+    by_id = with_metadata(Record.objects.filter(pk__in=list(ids))).in_bulk()
+    return [by_id[pk] for pk in ids if pk in by_id]

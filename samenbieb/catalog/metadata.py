@@ -106,7 +106,7 @@ def _marc_from_source(element: etree._Element, source: bytes) -> bool:
         subfields = [(s.code, s.value) for s in field.subfields if _CODE.fullmatch(s.code)]
         if not _TAG.fullmatch(field.tag) or not subfields:
             continue  # MARCXML cannot carry it (a local tag like "9XX" is fine, "000" is not)
-        ind1, ind2 = (_indicator(i) for i in ([*list(field.indicators), " ", " "])[:2])
+        ind1, ind2 = (_indicator(i) for i in ([*(field.indicators or ()), " ", " "])[:2])
         datafield = etree.SubElement(element, f"{_M}datafield", tag=field.tag, ind1=ind1, ind2=ind2)
         for code, value in subfields:
             _sub(datafield, f"{_M}subfield", value, code=code)
