@@ -22,7 +22,8 @@ def test_a_withdrawn_record_keeps_its_row_with_a_new_datestamp_and_is_not_found(
     services.record_withdraw(actor=None, record_id=record.pk)
 
     record.refresh_from_db()
-    assert record.deleted_at is not None and record.updated_at == record.deleted_at > before
+    assert record.deleted_at is not None
+    assert record.updated_at == record.deleted_at > before
     assert Record.objects.filter(pk=record.pk).exists()
     assert search.search(search.SearchQuery(text="verdwenen")).total == 0
     assert AuditEvent.objects.filter(event_type="catalog.record.withdrawn").count() == 1
