@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from samenbieb.catalog import search
+from samenbieb.catalog import search, services
 from samenbieb.catalog.models import (
     Contributor,
     DigitalResource,
@@ -118,6 +118,21 @@ class RecordAdmin(CataloguePermissions, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         # After the inlines, so contributors and subjects are in the search document too.
         search.index_records([form.instance.pk])
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        # Withdrawn records are tombstones for harvesters, not part of the catalogue.
+        return super().get_queryset(request).filter(deleted_at__isnull=True)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # "Delete" withdraws (see delete_model): nothing else is removed, nothing blocks it.
+        return [str(obj) for obj in objs], {Record._meta.verbose_name_plural: len(objs)}, set(), []
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.record_withdraw(actor=request.user, record_id=obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for pk in queryset.values_list("pk", flat=True):
+            services.record_withdraw(actor=request.user, record_id=pk)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -192,3 +192,33 @@ def record_export_queryset(*, since: dt.datetime | None = None) -> QuerySet[Reco
     if since is not None:
         records = records.filter(updated_at__gte=since)
     return records.order_by("id")
+
+
+@transaction.atomic
+def record_withdraw(*, actor: Any, record_id: int) -> Record:
+    """Withdraw a record from the catalogue; the row stays as its tombstone.
+
+    A withdrawn record is no longer found, shown or exported, but the row keeps its id and
+    gets a fresh ``updated_at``: OAI-PMH reports it as deleted from then on (persistent
+    deletion), so harvesters learn of it. Withdrawing twice changes nothing.
+    """
+    _require_catalogue_edit(actor)
+    record = Record.objects.select_for_update().get(pk=record_id)
+    if record.deleted_at is not None:
+        return record
+    record.deleted_at = timezone.now()
+    record.updated_at = record.deleted_at
+    Record.objects.filter(pk=record.pk).update(
+        deleted_at=record.deleted_at, updated_at=record.updated_at
+    )
+    from samenbieb.catalog import search  # the search package imports the catalogue models
+
+    search.index_records([record.pk])
+    audit_record(
+        actor=actor,
+        event_type="catalog.record.withdrawn",
+        organisation_id=None,
+        target=record,
+        details={"title": record.title[:200]},
+    )
+    return record

@@ -279,6 +279,11 @@ SIP2 = {
 # The portal's public address for links that are printed or mailed (QR codes on posters);
 # empty: taken from the request.
 PUBLIC_URL = environment.public_url(ENV)
+# OAI-PMH (docs/oai-sru.md): the repository's name in record identifiers
+# (oai:<this>:<record id>) and the address harvesters write to. Keep the name once chosen:
+# harvesters know records by it.
+OAI_REPOSITORY_IDENTIFIER = ENV.text("SAMENBIEB_OAI_REPOSITORY", "samenbieb.nl")
+OAI_ADMIN_EMAIL = ENV.text("SAMENBIEB_OAI_ADMIN_EMAIL", "catalogus@samenbieb.nl")
 
 # The OpenID Connect provider for members (docs/decisions/0008): Django OAuth Toolkit with
 # all five of its models swapped into `identity`, whose resource owner is a member.

@@ -12,6 +12,9 @@ urlpatterns = [
     path("beheer/", admin_site.urls),
     path("balie/", include("samenbieb.interfaces.desk.urls")),
     path("", include("samenbieb.interfaces.api.urls")),
+    # OAI-PMH and SRU for harvesters and search clients (docs/oai-sru.md): /oai, /sru
+    path("", include("samenbieb.interfaces.oai.urls")),
+    path("", include("samenbieb.interfaces.sru.urls")),
     # OpenID Connect for members: /.well-known/openid-configuration and /oidc/…
     path("", include("samenbieb.identity.urls")),
     path("", include("samenbieb.interfaces.portal.urls")),
