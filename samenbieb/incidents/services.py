@@ -48,10 +48,17 @@ def _entry(
     )
 
 
-def _reference(now: dt.datetime) -> str:
+def _reference(now: dt.datetime, attempt: int) -> str:
+    """The year's next number (INC-2026-0001); ``attempt`` skips numbers just taken."""
     year = timezone.localtime(now).year
-    taken = Incident.objects.filter(reference__startswith=f"INC-{year}-").count()
-    return f"INC-{year}-{taken + 1:04d}"
+    last = (
+        Incident.objects.filter(reference__regex=rf"^INC-{year}-[0-9]+$")
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) if last else 0
+    return f"INC-{year}-{number + 1 + attempt:04d}"
 
 
 def incident_open(
@@ -80,12 +87,12 @@ def incident_open(
     categories = _categories(data_categories)
     # Two incidents opened at once may pick the same number: the unique reference refuses
     # one, which then takes the next number.
-    for _attempt in range(5):
+    for attempt in range(5):
         try:
             with transaction.atomic():
                 incident = Incident.objects.create(
                     organisation=organisation,
-                    reference=_reference(now),
+                    reference=_reference(now, attempt),
                     title=title.strip(),
                     summary=summary.strip(),
                     severity=severity,
