@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     "samenbieb.identity",
     "samenbieb.digital",
     "samenbieb.selfservice",
+    "samenbieb.cockpit",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
+    "samenbieb.interfaces.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +235,12 @@ SAMENBIEB = {
     "SMS_BACKEND": ENV.text("SAMENBIEB_SMS_BACKEND", ""),
     # Days a closed referral keeps the person's name and phone number before they are erased.
     "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
+    # Cockpit: counts from 1 up to this number are not published (shown as "< 10").
+    "COCKPIT_SUPPRESS_BELOW": ENV.integer("SAMENBIEB_COCKPIT_SUPPRESS_BELOW", 10, minimum=1),
+    # Cockpit: the national goal of connected users the network's progress is shown against.
+    "COCKPIT_NATIONAL_TARGET": ENV.integer(
+        "SAMENBIEB_COCKPIT_NATIONAL_TARGET", 8_000_000, minimum=1
+    ),
 }
 # The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
 SIP2 = {

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("beheer/", admin_site.urls),
     path("balie/", include("samenbieb.interfaces.desk.urls")),
+    path("cockpit/", include("samenbieb.interfaces.cockpit.urls")),
     # OpenID Connect for members: /.well-known/openid-configuration and /oidc/…
     path("", include("samenbieb.identity.urls")),
     path("", include("samenbieb.interfaces.portal.urls")),

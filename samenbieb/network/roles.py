@@ -50,6 +50,10 @@ class Capability(models.TextChoices):
         "programmes.register",
         _("Register people for activities and record walk-in contacts"),
     )
+    COCKPIT_VIEW = (
+        "cockpit.view",
+        _("See the library's cockpit figures in full detail, small counts included"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -82,9 +86,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CHARGES_WAIVE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.COCKPIT_VIEW,
         }
     ),
-    Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
+    Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW, Capability.COCKPIT_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
         {Capability.NETWORK_VIEW, Capability.AUDIT_VIEW, Capability.MEMBERS_VIEW}
     ),
@@ -103,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CIRCULATION_RULES_MANAGE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.COCKPIT_VIEW,
         }
     ),
 }

@@ -1,0 +1,139 @@
+"""Which counts may be published: small cells, and the cells that would give them away.
+
+**Primary suppression.** A count from 1 up to (not including) the threshold
+(``SAMENBIEB["COCKPIT_SUPPRESS_BELOW"]``, default 10) is not published; the pages show
+``< 10``. Zero is published: it singles no one out.
+
+**Secondary (complementary) suppression.** Published figures add up: a library's total
+is the sum of its age bands, a library the sum of its branches, a province the sum of its
+libraries, the network the sum of its provinces, a year the sum of its months. If a
+suppressed cell were the only unknown in such a sum, subtracting the published cells
+from the published total would give it back. So every sum (a *relation*: the total and
+its parts) must have no suppressed cell or at least two. Where a relation has exactly
+one, the smallest published part of it (a non-zero one first; the total when nothing
+else is left) is suppressed too, and the relations of that cell are checked again, until
+no relation has exactly one. Relations are also applied where the parts do not add up
+exactly (distinct persons over libraries, themes that overlap): that only hides more.
+
+``tests/cockpit/test_suppression.py`` checks the result with exact linear algebra: from
+every published figure and every relation, no suppressed count can be worked out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+
+from samenbieb.cockpit.indicators import ADDITIVE, dimension_of
+from samenbieb.cockpit.models import Figure
+
+Place = tuple[str, str, int | None, int | None]  # level, province, organisation, branch
+Key = tuple[str, dt.date, Place, str, str]  # period kind, period, place, indicator, breakdown
+
+
+def threshold() -> int:
+    return int(settings.SAMENBIEB["COCKPIT_SUPPRESS_BELOW"])
+
+
+def relations_of(keys: Iterable[Key]) -> list[list[Key]]:
+    """Every sum among ``keys``: a list whose first key is the total, the rest its parts."""
+    keys = list(keys)
+    present = set(keys)
+    relations: list[list[Key]] = []
+    # 1. A total and its parts along one breakdown dimension.
+    parts: dict[tuple[str, dt.date, Place, str, str], list[Key]] = defaultdict(list)
+    for key in keys:
+        kind, period, place, indicator, breakdown = key
+        if breakdown:
+            parts[(kind, period, place, indicator, dimension_of(breakdown))].append(key)
+    for (kind, period, place, indicator, _dimension), members in parts.items():
+        total = (kind, period, place, indicator, "")
+        if total in present:
+            relations.append([total, *members])
+    # 2. A place and the places inside it.
+    children: dict[Key, list[Key]] = defaultdict(list)
+    for key in keys:
+        kind, period, (level, province, organisation, _branch), indicator, breakdown = key
+        parent: Place | None
+        if level == "branch":
+            parent = ("organisation", province, organisation, None)
+        elif level == "organisation":
+            parent = ("province", province, None, None) if province else None
+        elif level == "province":
+            parent = ("network", "", None, None)
+        else:
+            parent = None
+        if parent is not None and (kind, period, parent, indicator, breakdown) in present:
+            children[(kind, period, parent, indicator, breakdown)].append(key)
+    relations.extend([parent, *members] for parent, members in children.items())
+    # 3. A year and its months, for the counts that add up over time.
+    months: dict[Key, list[Key]] = defaultdict(list)
+    for key in keys:
+        kind, period, place, indicator, breakdown = key
+        if kind == "month" and indicator in ADDITIVE:
+            year = ("year", period.replace(month=1), place, indicator, breakdown)
+            if year in present:
+                months[year].append(key)
+    relations.extend([year, *members] for year, members in months.items())
+    return relations
+
+
+def suppress(values: dict[Key, int], below: int) -> set[Key]:
+    """The keys not to publish: primary, then secondary until every relation is safe."""
+    hidden = {key for key, value in values.items() if 0 < value < below}
+    relations = relations_of(values)
+    of_key: dict[Key, list[int]] = defaultdict(list)
+    for index, relation in enumerate(relations):
+        for key in relation:
+            of_key[key].append(index)
+    pending = list(range(len(relations)))
+    while pending:
+        relation = relations[pending.pop()]
+        if sum(key in hidden for key in relation) != 1:
+            continue
+        parts = [key for key in relation[1:] if key not in hidden]
+        choice = (
+            min(parts, key=lambda key: (values[key] == 0, values[key]))
+            if parts
+            else relation[0]
+        )
+        if choice in hidden:  # only the total was left, and it is the hidden one
+            continue
+        hidden.add(choice)
+        pending.extend(of_key[choice])
+    return hidden
+
+
+def year_publish(year: int) -> int:
+    """Decide again which of the year's figures (its months and the year) are suppressed;
+    returns how many are."""
+    first = dt.date(year, 1, 1)
+    rows = Figure.objects.filter(period__gte=first, period__lt=dt.date(year + 1, 1, 1))
+    ids: dict[Key, int] = {}
+    values: dict[Key, int] = {}
+    for pk, kind, period, level, province, organisation, branch, indicator, breakdown, value in (
+        rows.values_list(
+            "id",
+            "period_kind",
+            "period",
+            "level",
+            "province",
+            "organisation_id",
+            "branch_id",
+            "indicator",
+            "breakdown",
+            "value",
+        ).iterator(chunk_size=20_000)
+    ):
+        key: Key = (kind, period, (level, province, organisation, branch), indicator, breakdown)
+        ids[key] = pk
+        values[key] = value
+    hidden = suppress(values, threshold())
+    rows.filter(suppressed=True).update(suppressed=False)
+    hidden_ids = sorted(ids[key] for key in hidden)
+    for start in range(0, len(hidden_ids), 5000):
+        Figure.objects.filter(id__in=hidden_ids[start : start + 5000]).update(suppressed=True)
+    return len(hidden_ids)
