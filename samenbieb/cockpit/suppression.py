@@ -12,7 +12,11 @@ from the published total would give it back. So every sum (a *relation*: the tot
 its parts) must have no suppressed cell or at least two. Where a relation has exactly
 one, the smallest published part of it (a non-zero one first; the total when nothing
 else is left) is suppressed too, and the relations of that cell are checked again, until
-no relation has exactly one. Relations are also applied where the parts do not add up
+no relation has exactly one. That is not always enough: several sums together can still
+pin a cell down (a library's branches by month and by age band). So each group of
+suppressed cells linked by sums is then solved exactly (linear algebra over the sums,
+modulo a large prime); for every cell that comes out determined, one more cell beside
+it is suppressed, until none does. Relations are also applied where the parts do not add up
 exactly (distinct persons over libraries, themes that overlap): that only hides more.
 
 ``tests/cockpit/test_suppression.py`` checks the result with exact linear algebra: from
@@ -82,29 +86,130 @@ def relations_of(keys: Iterable[Key]) -> list[list[Key]]:
 
 
 def suppress(values: dict[Key, int], below: int) -> set[Key]:
-    """The keys not to publish: primary, then secondary until every relation is safe."""
+    """The keys not to publish: primary, then complementary until no relation has a
+    single suppressed cell and no suppressed cell can be solved from the relations."""
     hidden = {key for key, value in values.items() if 0 < value < below}
     relations = relations_of(values)
     of_key: dict[Key, list[int]] = defaultdict(list)
     for index, relation in enumerate(relations):
         for key in relation:
             of_key[key].append(index)
-    pending = list(range(len(relations)))
-    while pending:
-        relation = relations[pending.pop()]
-        if sum(key in hidden for key in relation) != 1:
-            continue
+
+    def hide_another(relation: list[Key]) -> Key | None:
+        """Hide the smallest published part of ``relation`` (non-zero first), else its total."""
         parts = [key for key in relation[1:] if key not in hidden]
-        choice = (
-            min(parts, key=lambda key: (values[key] == 0, values[key]))
-            if parts
-            else relation[0]
-        )
-        if choice in hidden:  # only the total was left, and it is the hidden one
+        if parts:
+            return min(parts, key=lambda key: (values[key] == 0, values[key]))
+        return relation[0] if relation[0] not in hidden else None
+
+    def settle(pending: list[int]) -> None:
+        while pending:
+            relation = relations[pending.pop()]
+            if sum(key in hidden for key in relation) != 1:
+                continue
+            choice = hide_another(relation)
+            if choice is not None:
+                hidden.add(choice)
+                pending.extend(of_key[choice])
+
+    settle(list(range(len(relations))))
+    # A cell can still be solved from several relations together (a library's branches
+    # by month and by age band, say): find those exactly and hide one more cell beside
+    # each, until none is left.
+    while True:
+        solvable = _solvable(hidden, relations, of_key)
+        if not solvable:
+            return hidden
+        for key in solvable:
+            candidates = [relations[index] for index in of_key[key]]
+            relation = min(
+                candidates,
+                key=lambda relation: (
+                    hide_another(relation) is None,
+                    sum(k in hidden for k in relation),
+                ),
+            )
+            choice = hide_another(relation)
+            if choice is not None:
+                hidden.add(choice)
+                settle(list(of_key[choice]))
+
+
+PRIME = (1 << 61) - 1  # ranks over the rationals, computed modulo a large prime
+
+
+def _solvable(
+    hidden: set[Key], relations: list[list[Key]], of_key: dict[Key, list[int]]
+) -> list[Key]:
+    """The hidden keys that the relations pin down, given every published key: one per
+    group of hidden cells linked by relations, so the caller can act and look again."""
+    parent: dict[Key, Key] = {key: key for key in hidden}
+
+    def root(key: Key) -> Key:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    touching = [relation for relation in relations if any(key in hidden for key in relation)]
+    for relation in touching:
+        inside = [key for key in relation if key in hidden]
+        for key in inside[1:]:
+            parent[root(key)] = root(inside[0])
+    groups: dict[Key, list[Key]] = defaultdict(list)
+    for key in hidden:
+        groups[root(key)].append(key)
+    found = []
+    for members in groups.values():
+        columns = {key: index for index, key in enumerate(members)}
+        seen: set[int] = set()
+        equations = []
+        for key in members:
+            for index in of_key[key]:
+                if index in seen:
+                    continue
+                seen.add(index)
+                total, *parts = relations[index]
+                row: dict[int, int] = defaultdict(int)
+                if total in columns:
+                    row[columns[total]] += 1
+                for part in parts:
+                    if part in columns:
+                        row[columns[part]] -= 1
+                equations.append({c: v for c, v in row.items() if v})
+        determined = _determined(equations)
+        if determined:
+            found.append(members[min(determined)])
+    return found
+
+
+def _determined(equations: list[dict[int, int]]) -> set[int]:
+    """Columns whose unit vector lies in the row space: in the fully reduced echelon
+    form, exactly the rows with a single entry."""
+    pivots: dict[int, dict[int, int]] = {}
+    for original in equations:
+        row = {c: v % PRIME for c, v in original.items() if v % PRIME}
+        for column in [c for c in row if c in pivots]:
+            factor = row.get(column, 0)
+            if factor:
+                for c, v in pivots[column].items():
+                    row[c] = (row.get(c, 0) - factor * v) % PRIME
+                    if not row[c]:
+                        del row[c]
+        if not row:
             continue
-        hidden.add(choice)
-        pending.extend(of_key[choice])
-    return hidden
+        column = min(row)
+        inverse = pow(row[column], PRIME - 2, PRIME)
+        row = {c: v * inverse % PRIME for c, v in row.items()}
+        for other in pivots.values():
+            factor = other.get(column, 0)
+            if factor:
+                for c, v in row.items():
+                    other[c] = (other.get(c, 0) - factor * v) % PRIME
+                    if not other[c]:
+                        del other[c]
+        pivots[column] = row
+    return {column for column, row in pivots.items() if len(row) == 1}
 
 
 def year_publish(year: int) -> int:
