@@ -112,37 +112,59 @@ def suppress(values: dict[Key, int], below: int) -> set[Key]:
                 hidden.add(choice)
                 pending.extend(of_key[choice])
 
+    def nearest_published(key: Key) -> Key | None:
+        """A published cell to hide beside ``key``: in its relation with the fewest
+        hidden cells, else one relation further out (breadth first)."""
+        seen_relations: set[int] = set()
+        frontier = [key]
+        seen_keys = {key}
+        while frontier:
+            indexes = [i for k in frontier for i in of_key[k] if i not in seen_relations]
+            seen_relations.update(indexes)
+            ranked = sorted(indexes, key=lambda i: sum(k in hidden for k in relations[i]))
+            for index in ranked:
+                choice = hide_another(relations[index])
+                if choice is not None:
+                    return choice
+            frontier = [
+                k for i in indexes for k in relations[i] if k in hidden and k not in seen_keys
+            ]
+            seen_keys.update(frontier)
+        return None
+
     settle(list(range(len(relations))))
     # A cell can still be solved from several relations together (a library's branches
     # by month and by age band, say): find those exactly and hide one more cell beside
     # each, until none is left.
+    safe: set[frozenset[Key]] = set()  # groups found safe, not to be solved again
     while True:
-        solvable = _solvable(hidden, relations, of_key)
-        if not solvable:
-            return hidden
+        solvable = _solvable(hidden, relations, of_key, safe)
+        changed = False
         for key in solvable:
-            candidates = [relations[index] for index in of_key[key]]
-            relation = min(
-                candidates,
-                key=lambda relation: (
-                    hide_another(relation) is None,
-                    sum(k in hidden for k in relation),
-                ),
-            )
-            choice = hide_another(relation)
+            choice = nearest_published(key)
             if choice is not None:
                 hidden.add(choice)
                 settle(list(of_key[choice]))
+                changed = True
+        if not changed:
+            # Nothing left to solve, or only cells whose every neighbour is hidden too:
+            # such a cell comes out of equations without a published figure in them,
+            # so it can only be solved as zero, and zero is published anyway.
+            return hidden
 
 
 PRIME = (1 << 61) - 1  # ranks over the rationals, computed modulo a large prime
 
 
 def _solvable(
-    hidden: set[Key], relations: list[list[Key]], of_key: dict[Key, list[int]]
+    hidden: set[Key],
+    relations: list[list[Key]],
+    of_key: dict[Key, list[int]],
+    safe: set[frozenset[Key]],
 ) -> list[Key]:
-    """The hidden keys that the relations pin down, given every published key: one per
-    group of hidden cells linked by relations, so the caller can act and look again."""
+    """The hidden keys that the relations pin down, given every published key. Groups
+    of hidden cells linked by relations are solved apart; a group found safe is added
+    to ``safe`` and not solved again while it stays the same."""
     parent: dict[Key, Key] = {key: key for key in hidden}
 
     def root(key: Key) -> Key:
@@ -161,6 +183,9 @@ def _solvable(
         groups[root(key)].append(key)
     found = []
     for members in groups.values():
+        group = frozenset(members)
+        if group in safe:
+            continue
         columns = {key: index for index, key in enumerate(members)}
         seen: set[int] = set()
         equations = []
@@ -179,7 +204,9 @@ def _solvable(
                 equations.append({c: v for c, v in row.items() if v})
         determined = _determined(equations)
         if determined:
-            found.append(members[min(determined)])
+            found.extend(members[index] for index in sorted(determined))
+        else:
+            safe.add(group)
     return found
 
 
