@@ -17,7 +17,17 @@ class FigureAdmin(TenantModelAdmin):
 
     view_capability = Capability.COCKPIT_VIEW
     change_capability = Capability.COCKPIT_VIEW
-    list_display = ("period_kind", "period", "level", "organisation", "branch", "indicator", "breakdown", "value", "suppressed")
+    list_display = (
+        "period_kind",
+        "period",
+        "level",
+        "organisation",
+        "branch",
+        "indicator",
+        "breakdown",
+        "value",
+        "suppressed",
+    )
     list_filter = ("period_kind", "level", "indicator")
     list_select_related = ("organisation", "branch")
 

@@ -74,9 +74,7 @@ class Figure(models.Model):
             models.Index(fields=["organisation", "period_kind", "period"], name="figure_org"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(period__day=1), name="figure_period_first_day"
-            ),
+            models.CheckConstraint(condition=Q(period__day=1), name="figure_period_first_day"),
             models.CheckConstraint(
                 condition=Q(period_kind__in=PeriodKind.values), name="figure_period_kind_known"
             ),
@@ -88,7 +86,7 @@ class Figure(models.Model):
 
 
 class ActivityMark(models.Model):
-    """"Someone was active at this library this month", to count active users after the
+    """ "Someone was active at this library this month", to count active users after the
     loans, registrations and logins behind it have lost their link to the person.
 
     ``pseudonym`` is a keyed hash of the person and the *year*: within a year one person

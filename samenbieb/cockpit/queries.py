@@ -178,10 +178,15 @@ def trend(place: Place, year: int, indicator: str) -> list[tuple[dt.date, Cell]]
         period: _cell(value, suppressed)
         for period, value, suppressed in rows.values_list("period", "value", "suppressed")
     }
-    return [(dt.date(year, month, 1), found.get(dt.date(year, month, 1), MISSING)) for month in range(1, 13)]
+    return [
+        (dt.date(year, month, 1), found.get(dt.date(year, month, 1), MISSING))
+        for month in range(1, 13)
+    ]
 
 
-def parts_of(place: Place, period: Period, indicators: list[str]) -> list[tuple[Place, dict[str, Cell]]]:
+def parts_of(
+    place: Place, period: Period, indicators: list[str]
+) -> list[tuple[Place, dict[str, Cell]]]:
     """The places one level down (provinces, libraries or branches) with their totals."""
     if place.level == "network":
         rows = Figure.objects.filter(level="province")
@@ -201,7 +206,9 @@ def parts_of(place: Place, period: Period, indicators: list[str]) -> list[tuple[
         cells[(province, organisation, branch)][indicator] = _cell(value, suppressed)
     organisations = Organisation.objects.in_bulk([key[1] for key in cells if key[1]])
     branches = Branch.objects.in_bulk([key[2] for key in cells if key[2]])
-    level = {"network": "province", "province": "organisation", "organisation": "branch"}[place.level]
+    level = {"network": "province", "province": "organisation", "organisation": "branch"}[
+        place.level
+    ]
     parts = [
         (
             Place(
@@ -251,7 +258,7 @@ def share(part: Cell, whole: int | None) -> float | None:
 
 
 def national_target() -> int:
-    return int(settings.SAMENBIEB["COCKPIT_NATIONAL_TARGET"])
+    return int(str(settings.SAMENBIEB["COCKPIT_NATIONAL_TARGET"]))
 
 
 # --- benchmark ----------------------------------------------------------------------
@@ -287,7 +294,10 @@ class LibrarySize:
 
     @property
     def size_class(self) -> tuple[int, int]:
-        return (_class_of(self.population, POPULATION_CLASSES), _class_of(self.branches, BRANCH_CLASSES))
+        return (
+            _class_of(self.population, POPULATION_CLASSES),
+            _class_of(self.branches, BRANCH_CLASSES),
+        )
 
 
 def _class_of(value: int, bounds: tuple[int, ...]) -> int:
@@ -296,9 +306,7 @@ def _class_of(value: int, bounds: tuple[int, ...]) -> int:
 
 def library_sizes() -> dict[int, LibrarySize]:
     population = dict(
-        libraries()
-        .annotate(total=Sum("municipalities__population"))
-        .values_list("id", "total")
+        libraries().annotate(total=Sum("municipalities__population")).values_list("id", "total")
     )
     branches = dict(
         libraries()
@@ -312,17 +320,21 @@ def library_sizes() -> dict[int, LibrarySize]:
     )
     return {
         organisation.pk: LibrarySize(
-            organisation, int(population.get(organisation.pk) or 0), int(branches.get(organisation.pk) or 0)
+            organisation,
+            int(population.get(organisation.pk) or 0),
+            int(branches.get(organisation.pk) or 0),
         )
         for organisation in libraries()
     }
 
 
-def peer_group(organisation: Organisation, sizes: dict[int, LibrarySize]) -> tuple[list[LibrarySize], str]:
+def peer_group(
+    organisation: Organisation, sizes: dict[int, LibrarySize]
+) -> tuple[list[LibrarySize], str]:
     """Libraries of similar size: the same class of inhabitants served and of branches;
     with fewer than five, the same class of inhabitants; with still fewer, all libraries."""
     own = sizes[organisation.pk]
-    population_class, branch_class = own.size_class
+    population_class = own.size_class[0]
     same = [size for size in sizes.values() if size.size_class == own.size_class]
     if len(same) >= MIN_PEERS:
         return same, "population_and_branches"
@@ -366,7 +378,9 @@ class Distribution:
         return 1 + sum(value > self.own for value in self.known)
 
 
-def benchmark(organisation: Organisation, period: Period) -> tuple[list[LibrarySize], str, list[Distribution]]:
+def benchmark(
+    organisation: Organisation, period: Period
+) -> tuple[list[LibrarySize], str, list[Distribution]]:
     """Each measure for the library and its peers, from published counts only: a peer
     whose count is suppressed is left out, so no quartile hides a small count."""
     sizes = library_sizes()

@@ -30,7 +30,10 @@ def cockpit_rollup(*, actor: StaffUser | None, month: dt.date) -> int:
         figures = Figure.objects.filter(period_kind=PeriodKind.MONTH, period=period.first).count()
         seconds = time.perf_counter() - started
         now = timezone.now()
-        for kind, first in ((PeriodKind.MONTH, period.first), (PeriodKind.YEAR, period.first.replace(month=1))):
+        for kind, first in (
+            (PeriodKind.MONTH, period.first),
+            (PeriodKind.YEAR, period.first.replace(month=1)),
+        ):
             Rollup.objects.update_or_create(
                 period_kind=kind,
                 period=first,
@@ -45,7 +48,9 @@ def cockpit_rollup(*, actor: StaffUser | None, month: dt.date) -> int:
     return figures
 
 
-def cockpit_rollup_recent(*, actor: StaffUser | None, today: dt.date | None = None) -> list[dt.date]:
+def cockpit_rollup_recent(
+    *, actor: StaffUser | None, today: dt.date | None = None
+) -> list[dt.date]:
     """The nightly job: this month so far, and last month (late returns and corrections)."""
     today = today or timezone.localdate()
     this_month = today.replace(day=1)

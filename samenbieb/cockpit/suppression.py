@@ -39,7 +39,7 @@ Key = tuple[str, dt.date, Place, str, str]  # period kind, period, place, indica
 
 
 def threshold() -> int:
-    return int(settings.SAMENBIEB["COCKPIT_SUPPRESS_BELOW"])
+    return int(str(settings.SAMENBIEB["COCKPIT_SUPPRESS_BELOW"]))
 
 
 def relations_of(keys: Iterable[Key]) -> list[list[Key]]:
@@ -181,7 +181,7 @@ def _solvable(
     groups: dict[Key, list[Key]] = defaultdict(list)
     for key in hidden:
         groups[root(key)].append(key)
-    found = []
+    found: list[Key] = []
     for members in groups.values():
         group = frozenset(members)
         if group in safe:
@@ -246,20 +246,29 @@ def year_publish(year: int) -> int:
     rows = Figure.objects.filter(period__gte=first, period__lt=dt.date(year + 1, 1, 1))
     ids: dict[Key, int] = {}
     values: dict[Key, int] = {}
-    for pk, kind, period, level, province, organisation, branch, indicator, breakdown, value in (
-        rows.values_list(
-            "id",
-            "period_kind",
-            "period",
-            "level",
-            "province",
-            "organisation_id",
-            "branch_id",
-            "indicator",
-            "breakdown",
-            "value",
-        ).iterator(chunk_size=20_000)
-    ):
+    for (
+        pk,
+        kind,
+        period,
+        level,
+        province,
+        organisation,
+        branch,
+        indicator,
+        breakdown,
+        value,
+    ) in rows.values_list(
+        "id",
+        "period_kind",
+        "period",
+        "level",
+        "province",
+        "organisation_id",
+        "branch_id",
+        "indicator",
+        "breakdown",
+        "value",
+    ).iterator(chunk_size=20_000):
         key: Key = (kind, period, (level, province, organisation, branch), indicator, breakdown)
         ids[key] = pk
         values[key] = value

@@ -112,18 +112,37 @@ def hand_network() -> HandNetwork:
     p3 = PersonFactory(home_organisation=a, birth_date=adult)
     p4 = PersonFactory(home_organisation=a, birth_date=adult)
     p5 = PersonFactory(home_organisation=b, birth_date=senior)
-    MembershipFactory(person=p1, plan=volwassen, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31))
-    MembershipFactory(person=p2, plan=jeugd, starts_on=dt.date(2026, 10, 5), ends_on=dt.date(2027, 10, 4))
-    MembershipFactory(person=p3, plan=volwassen, starts_on=dt.date(2025, 10, 1), ends_on=dt.date(2026, 10, 15))
-    MembershipFactory(person=p4, plan=volwassen, starts_on=dt.date(2025, 11, 1), ends_on=dt.date(2026, 10, 31))
-    MembershipFactory(person=p4, plan=volwassen, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2027, 10, 31))
-    MembershipFactory(person=p5, plan=basis, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2027, 2, 28))
+    MembershipFactory(
+        person=p1, plan=volwassen, starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31)
+    )
+    MembershipFactory(
+        person=p2, plan=jeugd, starts_on=dt.date(2026, 10, 5), ends_on=dt.date(2027, 10, 4)
+    )
+    MembershipFactory(
+        person=p3, plan=volwassen, starts_on=dt.date(2025, 10, 1), ends_on=dt.date(2026, 10, 15)
+    )
+    MembershipFactory(
+        person=p4, plan=volwassen, starts_on=dt.date(2025, 11, 1), ends_on=dt.date(2026, 10, 31)
+    )
+    MembershipFactory(
+        person=p4, plan=volwassen, starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2027, 10, 31)
+    )
+    MembershipFactory(
+        person=p5, plan=basis, starts_on=dt.date(2026, 3, 1), ends_on=dt.date(2027, 2, 28)
+    )
 
     def item(owner: Organisation, branch: Branch):
         return ItemFactory(organisation=owner, home_branch=branch)
 
     _loan(item=item(a, a1), person=p1, branch=a1, home=a, when=moment(dt.date(2026, 10, 3)))
-    _loan(item=item(a, a1), person=p1, branch=a1, home=a, when=moment(dt.date(2026, 10, 9)), returned=True)
+    _loan(
+        item=item(a, a1),
+        person=p1,
+        branch=a1,
+        home=a,
+        when=moment(dt.date(2026, 10, 9)),
+        returned=True,
+    )
     _loan(item=item(b, b1), person=p1, branch=a1, home=a, when=moment(dt.date(2026, 10, 20)))
     _loan(item=item(a, a2), person=p2, branch=a2, home=a, when=moment(dt.date(2026, 10, 31), 16))
     _loan(item=item(a, a1), person=p5, branch=a1, home=b, when=moment(dt.date(2026, 10, 1), 0))
@@ -146,7 +165,9 @@ def hand_network() -> HandNetwork:
     )  # fmt: skip
     course.themes.set([theme])
     session = Session.objects.create(
-        activity=course, starts_at=moment(dt.date(2026, 10, 8)), ends_at=moment(dt.date(2026, 10, 8), 13)
+        activity=course,
+        starts_at=moment(dt.date(2026, 10, 8)),
+        ends_at=moment(dt.date(2026, 10, 8), 13),
     )
     for registration in (
         RegistrationFactory(activity=course, person=p4, name=""),

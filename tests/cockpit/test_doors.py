@@ -59,14 +59,16 @@ def test_the_dashboard_shows_figures_and_hides_small_ones(client, net):
     page = client.get("/cockpit/?periode=2026-10&bibliotheek=NL-HandA").content.decode()
     assert "Bibliotheek A" in page
     assert "&lt; 3" in page  # one new member, suppressed
-    assert '<th scope="row">' in page and "<caption>" in page
+    assert '<th scope="row">' in page
+    assert "<caption>" in page
     assert "<svg" in page
 
 
 def test_reach_uses_the_cbs_population_with_its_source_and_year(client, net):
     page = client.get("/cockpit/?periode=2026-10&bibliotheek=NL-HandA").content.decode()
     assert "50000" in page.replace(".", "")
-    assert "CBS StatLine 03759ned" in page and "2025" in page
+    assert "CBS StatLine 03759ned" in page
+    assert "2025" in page
     assert queries.share(queries.Cell(3, False), 50_000) == pytest.approx(0.006)
     assert queries.share(queries.Cell(None, True), 50_000) is None
 
@@ -75,17 +77,25 @@ def test_the_csv_download_publishes_no_suppressed_count(client, net):
     response = client.get("/cockpit/download.csv?periode=2026-10&bibliotheek=NL-HandA")
     assert response["Content-Disposition"].endswith('.csv"')
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    loans = next(row for row in rows if row["indicator"] == "loans" and row["level"] == "organisation" and not row["breakdown"])
+    loans = next(
+        row
+        for row in rows
+        if row["indicator"] == "loans" and row["level"] == "organisation" and not row["breakdown"]
+    )
     assert loans["value"] == "5"
     lapsed = next(row for row in rows if row["indicator"] == "members_lapsed")
-    assert lapsed["value"] == "< 3" and lapsed["suppressed"] == "True"
+    assert lapsed["value"] == "< 3"
+    assert lapsed["suppressed"] == "True"
 
 
 def test_the_api_gives_null_for_suppressed_counts(client, net):
-    document = json.loads(client.get("/cockpit/api/figures?periode=2026-10&bibliotheek=NL-HandA").content)
+    document = json.loads(
+        client.get("/cockpit/api/figures?periode=2026-10&bibliotheek=NL-HandA").content
+    )
     assert document["suppressed_below"] == 3
     suppressed = [row for row in document["figures"] if row["suppressed"]]
-    assert suppressed and all(row["value"] is None for row in suppressed)
+    assert suppressed
+    assert all(row["value"] is None for row in suppressed)
     assert client.get("/cockpit/api/figures?periode=1999-01").status_code == 404
 
 
@@ -104,7 +114,7 @@ def test_a_manager_sees_the_true_small_counts_of_their_own_library_only(client, 
     user = StaffRoleFactory(organisation=net.a, role=Role.MANAGER).user
     staff_login(client, user)
     page = client.get("/cockpit/beheer/?periode=2026-10&bibliotheek=NL-HandA").content.decode()
-    assert "A1" in page and "hidden" in page or "verborgen" in page
+    assert ("A1" in page and "hidden" in page) or "verborgen" in page
     assert client.get("/cockpit/beheer/?periode=2026-10&bibliotheek=NL-HandB").status_code == 404
 
 

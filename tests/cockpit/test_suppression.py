@@ -77,7 +77,7 @@ def test_a_single_small_part_takes_another_part_with_it():
 
 
 def _synthetic(rng: random.Random) -> dict[Key, int]:
-    """A network whose figures add up exactly: 2 provinces × 2 libraries × 2 branches,
+    """A network whose figures add up exactly: 2 provinces x 2 libraries x 2 branches,
     three age bands, three months and their year; many small counts."""
     leaves: dict[tuple[str, int, int, dt.date, str], int] = {}
     for p_index, province in enumerate(("UT", "GE")):
@@ -88,7 +88,9 @@ def _synthetic(rng: random.Random) -> dict[Key, int]:
                 for month in (1, 2, 3):
                     for band in ("child", "adult", "senior"):
                         value = rng.choice([0, 1, 2, 3, 5, 8, 9, 12, 15, 30, 60, 200])
-                        leaves[(province, organisation, branch, dt.date(2026, month, 1), band)] = value
+                        leaves[(province, organisation, branch, dt.date(2026, month, 1), band)] = (
+                            value
+                        )
     values: dict[Key, int] = defaultdict(int)
     for (province, organisation, branch, month, band), value in leaves.items():
         places = [

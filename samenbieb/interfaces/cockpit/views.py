@@ -274,7 +274,9 @@ def _filename(filters: Filters, extension: str) -> str:
         if filters.place.organisation
         else filters.place.province or "nl"
     )
-    return f"samenbieb-cockpit-{where}-{filters.period.slug if filters.period else 'leeg'}.{extension}"
+    return (
+        f"samenbieb-cockpit-{where}-{filters.period.slug if filters.period else 'leeg'}.{extension}"
+    )
 
 
 @require_safe
@@ -285,9 +287,7 @@ def download_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(COLUMNS)
     for row in _open_data(filters):
-        writer.writerow(
-            [row["shown"] if column == "value" else row[column] for column in COLUMNS]
-        )
+        writer.writerow([row["shown"] if column == "value" else row[column] for column in COLUMNS])
     return response
 
 
