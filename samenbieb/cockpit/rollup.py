@@ -159,8 +159,8 @@ def _members(month: Month) -> None:
             "og.province AS p, m.organisation_id AS o",
             "og.province, m.organisation_id",
         ),
-        ("province", "og.province AS p, NULL AS o", "og.province"),
-        ("network", "'' AS p, NULL AS o", ""),
+        ("province", "og.province AS p, CAST(NULL AS BIGINT) AS o", "og.province"),
+        ("network", "'' AS p, CAST(NULL AS BIGINT) AS o", ""),
     ):
         where = " AND og.province <> ''" if level == "province" else ""
         by = f"GROUP BY {group}" if group else ""
@@ -169,14 +169,16 @@ def _members(month: Month) -> None:
             month,
             level,
             "members",
-            f"SELECT {head}, NULL AS b, COUNT(DISTINCT m.person_id) AS v {valid}{where} {by}",
+            f"SELECT {head}, CAST(NULL AS BIGINT) AS b, COUNT(DISTINCT m.person_id) AS v "
+            f"{valid}{where} {by}",
             valid_params,
         )
         _insert(
             month,
             level,
             "members",
-            f"SELECT {head}, NULL AS b, {band} AS k, COUNT(DISTINCT m.person_id) AS v "
+            f"SELECT {head}, CAST(NULL AS BIGINT) AS b, {band} AS k, "
+            "COUNT(DISTINCT m.person_id) AS v "
             f"{valid}{where} {then}4",
             [*band_params, *valid_params],
             breakdown="'age_band:' || q.k",
@@ -185,7 +187,8 @@ def _members(month: Month) -> None:
             month,
             level,
             "members",
-            f"SELECT {head}, NULL AS b, pl.code AS k, COUNT(DISTINCT m.person_id) AS v "
+            f"SELECT {head}, CAST(NULL AS BIGINT) AS b, pl.code AS k, "
+            "COUNT(DISTINCT m.person_id) AS v "
             f"{valid}{where} {then}pl.code",
             valid_params,
             breakdown="'plan:' || q.k",
@@ -210,7 +213,7 @@ def _members_new_lapsed(month: Month) -> None:
         month,
         "organisation",
         "members_new",
-        "SELECT og.province AS p, m.organisation_id AS o, NULL AS b, "
+        "SELECT og.province AS p, m.organisation_id AS o, CAST(NULL AS BIGINT) AS b, "
         f"COUNT(DISTINCT m.person_id) AS v {new} GROUP BY og.province, m.organisation_id",
         new_params,
     )
@@ -218,7 +221,7 @@ def _members_new_lapsed(month: Month) -> None:
         month,
         "organisation",
         "members_new",
-        f"SELECT og.province AS p, m.organisation_id AS o, NULL AS b, {band} AS k, "
+        f"SELECT og.province AS p, m.organisation_id AS o, CAST(NULL AS BIGINT) AS b, {band} AS k, "
         f"COUNT(DISTINCT m.person_id) AS v {new} "
         "GROUP BY og.province, m.organisation_id, 4",
         [*band_params, *new_params],
@@ -230,7 +233,7 @@ def _members_new_lapsed(month: Month) -> None:
         month,
         "organisation",
         "members_lapsed",
-        "SELECT og.province AS p, m.organisation_id AS o, NULL AS b, "
+        "SELECT og.province AS p, m.organisation_id AS o, CAST(NULL AS BIGINT) AS b, "
         f"COUNT(DISTINCT m.person_id) AS v FROM {t(Membership)} m "
         f"JOIN {ORG} og ON og.id = m.organisation_id "
         "WHERE ((m.cancelled_at IS NULL AND m.ends_on >= %s AND m.ends_on <= %s) "
@@ -300,7 +303,7 @@ def _network_lending(month: Month) -> None:
             month,
             "organisation",
             indicator,
-            f"SELECT og.province AS p, s.{side} AS o, NULL AS b, SUM(s.loans) AS v "
+            f"SELECT og.province AS p, s.{side} AS o, CAST(NULL AS BIGINT) AS b, SUM(s.loans) AS v "
             f"{lines.format(side=side)} AND {condition} GROUP BY og.province, s.{side}",
             [month.first],
         )
@@ -321,7 +324,7 @@ def _digital(month: Month) -> None:
         month,
         "organisation",
         "digital_loans",
-        "SELECT og.province AS p, d.organisation_id AS o, NULL AS b, COUNT(*) AS v "
+        "SELECT og.province AS p, d.organisation_id AS o, CAST(NULL AS BIGINT) AS b, COUNT(*) AS v "
         f"FROM {t(DigitalLoan)} d JOIN {ORG} og ON og.id = d.organisation_id "
         "WHERE d.started >= %s AND d.started < %s GROUP BY og.province, d.organisation_id",
         [month.start, month.end],
@@ -353,7 +356,7 @@ def _programmes(month: Month) -> None:
         f"JOIN {t(Theme)} th ON th.id = ath.theme_id"
     )
     programme = f"JOIN {t(Programme)} pr ON pr.id = a.programme_id"
-    head = "SELECT og.province AS p, a.organisation_id AS o, NULL AS b"
+    head = "SELECT og.province AS p, a.organisation_id AS o, CAST(NULL AS BIGINT) AS b"
     group = "GROUP BY og.province, a.organisation_id"
     for indicator, source, counted, params in (
         ("activities", activities, "a.id", period),
@@ -395,7 +398,7 @@ def _programmes(month: Month) -> None:
         month,
         "organisation",
         "consultations",
-        f"SELECT og.province AS p, c.org AS o, NULL AS b, COUNT(*) AS v {base} "
+        f"SELECT og.province AS p, c.org AS o, CAST(NULL AS BIGINT) AS b, COUNT(*) AS v {base} "
         "GROUP BY og.province, c.org",
         contact_params,
     )
@@ -404,7 +407,8 @@ def _programmes(month: Month) -> None:
             month,
             "organisation",
             "consultations",
-            f"SELECT og.province AS p, c.org AS o, NULL AS b, c.{dimension} AS k, COUNT(*) AS v "
+            "SELECT og.province AS p, c.org AS o, CAST(NULL AS BIGINT) AS b, "
+            f"c.{dimension} AS k, COUNT(*) AS v "
             f"{base} GROUP BY og.province, c.org, c.{dimension}",
             contact_params,
             breakdown=f"'{dimension}:' || q.k",
@@ -414,7 +418,7 @@ def _programmes(month: Month) -> None:
         f"JOIN {ORG} og ON og.id = rf.organisation_id "
         "WHERE rf.created_at >= %s AND rf.created_at < %s"
     )
-    rhead = "SELECT og.province AS p, rf.organisation_id AS o, NULL AS b"
+    rhead = "SELECT og.province AS p, rf.organisation_id AS o, CAST(NULL AS BIGINT) AS b"
     rgroup = "GROUP BY og.province, rf.organisation_id"
     _insert(
         month, "organisation", "referrals", f"{rhead}, COUNT(*) AS v {referrals} {rgroup}", period
@@ -492,17 +496,18 @@ def _active_users(month: Month) -> None:
         ),
         (
             "province",
-            "og.province AS p, NULL AS o",
+            "og.province AS p, CAST(NULL AS BIGINT) AS o",
             "GROUP BY og.province",
             " AND og.province <> ''",
         ),
-        ("network", "'' AS p, NULL AS o", "", ""),
+        ("network", "'' AS p, CAST(NULL AS BIGINT) AS o", "", ""),
     ):
         _insert(
             month,
             level,
             "active_users",
-            f"SELECT {cols}, NULL AS b, COUNT(DISTINCT am.pseudonym) AS v {base}{where} {group}",
+            f"SELECT {cols}, CAST(NULL AS BIGINT) AS b, COUNT(DISTINCT am.pseudonym) AS v "
+            f"{base}{where} {group}",
             [month.first],
         )
 
