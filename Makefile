@@ -19,6 +19,7 @@ run: setup
 	$(SAMENBIEB) migrate --noinput -v0
 	$(SAMENBIEB) collectstatic --noinput -v0
 	$(SAMENBIEB) demo
+	$(SAMENBIEB) cockpit-demo
 	$(SAMENBIEB) serve --host $(HOST) --port $(PORT)
 
 test: setup browser lint typecheck audit

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "samenbieb.identity",
     "samenbieb.digital",
     "samenbieb.selfservice",
+    "samenbieb.cockpit",
     "samenbieb.demo",
     "samenbieb.security",
     "samenbieb.incidents",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     # REST API v1 (docs/api.md); "ninja" serves the Swagger UI files of the browsable docs.
     "ninja",
     "samenbieb.interfaces.api",
+    "samenbieb.interfaces.cockpit",
 ]
 
 MIDDLEWARE = [
@@ -242,6 +244,12 @@ SAMENBIEB = {
     "SMS_BACKEND": ENV.text("SAMENBIEB_SMS_BACKEND", ""),
     # Days a closed referral keeps the person's name and phone number before they are erased.
     "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
+    # Cockpit: counts from 1 up to this number are not published (shown as "< 10").
+    "COCKPIT_SUPPRESS_BELOW": ENV.integer("SAMENBIEB_COCKPIT_SUPPRESS_BELOW", 10, minimum=1),
+    # Cockpit: the national goal of connected users the network's progress is shown against.
+    "COCKPIT_NATIONAL_TARGET": ENV.integer(
+        "SAMENBIEB_COCKPIT_NATIONAL_TARGET", 8_000_000, minimum=1
+    ),
 }
 # REST API v1 (docs/api.md): requests per client per window; over it, 429 with Retry-After.
 API = {

@@ -15,6 +15,7 @@ urlpatterns = [
     # OAI-PMH and SRU for harvesters and search clients (docs/oai-sru.md): /oai, /sru
     path("", include("samenbieb.interfaces.oai.urls")),
     path("", include("samenbieb.interfaces.sru.urls")),
+    path("cockpit/", include("samenbieb.interfaces.cockpit.urls")),
     # OpenID Connect for members: /.well-known/openid-configuration and /oidc/…
     path("", include("samenbieb.identity.urls")),
     path("", include("samenbieb.interfaces.portal.urls")),

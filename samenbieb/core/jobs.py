@@ -162,6 +162,12 @@ SCHEDULE: tuple[Periodic, ...] = (
         daily_at=dt.time(4, 0),
     ),
     Periodic("jobs_prune", "samenbieb.core.tasks.jobs_prune", daily_at=dt.time(3, 30)),
+    # Before the night's anonymisation runs (from 03:15), while rows still name persons.
+    Periodic(
+        "cockpit_rollup_nightly",
+        "samenbieb.cockpit.tasks.cockpit_rollup_nightly",
+        daily_at=dt.time(2, 45),
+    ),
     Periodic(
         "registrations_remind",
         "samenbieb.programmes.tasks.registrations_remind",

@@ -54,6 +54,10 @@ class Capability(models.TextChoices):
         "incidents.manage",
         _("Register and handle security incidents and data breaches (response team)"),
     )
+    COCKPIT_VIEW = (
+        "cockpit.view",
+        _("See the library's cockpit figures in full detail, small counts included"),
+    )
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
@@ -86,9 +90,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CHARGES_WAIVE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.COCKPIT_VIEW,
         }
     ),
-    Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
+    Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW, Capability.COCKPIT_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
         {
             Capability.NETWORK_VIEW,
@@ -113,6 +118,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
             Capability.INCIDENTS_MANAGE,
+            Capability.COCKPIT_VIEW,
         }
     ),
 }

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samenbieb.circulation.models import Charge, CirculationRule, Hold, Loan, SettlementLine
+from samenbieb.cockpit.models import Figure
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.digital.models import DigitalLoan
@@ -219,6 +220,15 @@ def _rows_for(organisation: Organisation) -> dict[type, object]:
             name="Website",
             capabilities=["network.view"],
         ).token,
+        Figure: Figure.objects.create(
+            period_kind="month",
+            period=dt.date(2026, 10, 1),
+            level="organisation",
+            province=organisation.province,
+            organisation=organisation,
+            indicator="loans",
+            value=12,
+        ),
         AuditEvent: audit_record(
             actor=None,
             event_type="network.branch.created",
@@ -267,6 +277,7 @@ OWNED_MODELS = [
     Referral,
     Incident,
     IncidentEntry,
+    Figure,
 ]
 ALL_ROLES = list(Role)
 

@@ -17,11 +17,11 @@ from django.urls import NoReverseMatch, reverse
 
 @dataclass(frozen=True)
 class Page:
-    door: str  # portal, desk, admin, oidc, well-known, public-api (and later api, oai, sru)
+    door: str  # portal, desk, admin, oidc, well-known, public-api, api, oai, sru
     name: str
     url: Callable[[], str]
     who: str = "anonymous"  # anonymous, member or staff: who opens it in the tests
-    kind: str = "html"  # html, json or text
+    kind: str = "html"  # html, json, xml or text
 
     @property
     def id(self) -> str:
@@ -54,6 +54,11 @@ HTTP_DOORS: list[Page] = [
     Page("oidc", "discovery", _url("oauth2_provider:oidc-connect-discovery-info"), kind="json"),
     Page("oidc", "jwks", _url("oauth2_provider:jwks-info"), kind="json"),
     Page("well-known", "security.txt", _url("security-txt"), kind="text"),
+    Page("api", "openapi", lambda: "/api/v1/openapi.json", kind="json"),
+    Page("api", "docs", lambda: "/api/v1/docs"),
+    Page("api", "records", lambda: "/api/v1/records?q=havelaar", kind="json"),
+    Page("oai", "identify", _url("oai:oai", query="verb=Identify"), kind="xml"),
+    Page("sru", "explain", _url("sru:sru"), kind="xml"),
     Page(
         "public-api",
         "help-near-me",
