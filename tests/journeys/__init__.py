@@ -18,6 +18,7 @@ zoom and a 360-pixel-wide screen.
    ``test_member_logs_in_to_a_connected_service.py``.
 
 The errors anyone can meet while browsing (no such page, a form open too long):
-``test_error_pages.py``. English on every page of the site: ``test_english.py``. The harness's own checks
-can fail: ``test_harness_checks.py``. Their screenshots are in docs/screenshots.
+``test_error_pages.py``. English on every page of the site: ``test_english.py``. The
+harness's own checks can fail: ``test_harness_checks.py``. Their screenshots are in
+docs/screenshots.
 """
