@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "samenbieb.identity",
     "samenbieb.digital",
     "samenbieb.selfservice",
+    "samenbieb.privacy",
     "samenbieb.demo",
     "samenbieb.interfaces.portal",
     "samenbieb.interfaces.desk",
@@ -233,6 +234,15 @@ SAMENBIEB = {
     "SMS_BACKEND": ENV.text("SAMENBIEB_SMS_BACKEND", ""),
     # Days a closed referral keeps the person's name and phone number before they are erased.
     "REFERRAL_RETENTION_DAYS": ENV.integer("SAMENBIEB_REFERRAL_RETENTION_DAYS", 30, minimum=1),
+}
+# Retention rules (docs/privacy.md), applied by nightly jobs and shown in the processing
+# register (/privacy/verwerkingsregister/).
+PRIVACY = {
+    # A member whose last membership ended (or who registered without one) this many days
+    # ago is erased, unless loans or charges are still open.
+    "LAPSED_MEMBER_DAYS": ENV.integer("SAMENBIEB_RETENTION_LAPSED_MEMBER_DAYS", 730, minimum=30),
+    # Audit events older than this are removed (the chains stay verifiable).
+    "AUDIT_DAYS": ENV.integer("SAMENBIEB_RETENTION_AUDIT_DAYS", 5 * 365, minimum=365),
 }
 # The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
 SIP2 = {

@@ -253,7 +253,9 @@ def redact(*, person_id: int, now: dt.datetime) -> int:
     The events stay (who did what, when, where); their link to the person goes. Writes one
     ``core.audit.redacted`` event naming the redacted events, which ``verify`` requires.
     """
-    ids = list(person_events(person_id).filter(redacted_at__isnull=True).values_list("pk", flat=True))
+    ids = list(
+        person_events(person_id).filter(redacted_at__isnull=True).values_list("pk", flat=True)
+    )
     if not ids:
         return 0
     with _Sanctioned("samenbieb.audit_redact"):
@@ -309,9 +311,9 @@ def prune(*, before: dt.datetime, now: dt.datetime) -> int:
         if last is None:
             continue
         with _Sanctioned("samenbieb.audit_prune"):
-            count, _ = models.QuerySet(AuditEvent).filter(
-                chain=chain, chain_seq__lte=last[0]
-            ).delete()
+            count, _ = (
+                models.QuerySet(AuditEvent).filter(chain=chain, chain_seq__lte=last[0]).delete()
+            )
         removed += count
         append(
             AuditEvent(

@@ -46,6 +46,10 @@ class Capability(models.TextChoices):
             "partners and referrals"
         ),
     )
+    PRIVACY_REQUESTS = (
+        "privacy.requests",
+        _("Produce everything held about a member on their request"),
+    )
     PROGRAMMES_REGISTER = (
         "programmes.register",
         _("Register people for activities and record walk-in contacts"),
@@ -82,11 +86,17 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CHARGES_WAIVE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.PRIVACY_REQUESTS,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW}),
     Role.PRIVACY_OFFICER: frozenset(
-        {Capability.NETWORK_VIEW, Capability.AUDIT_VIEW, Capability.MEMBERS_VIEW}
+        {
+            Capability.NETWORK_VIEW,
+            Capability.AUDIT_VIEW,
+            Capability.MEMBERS_VIEW,
+            Capability.PRIVACY_REQUESTS,
+        }
     ),
     Role.ADMINISTRATOR: frozenset(
         {
@@ -103,6 +113,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.CIRCULATION_RULES_MANAGE,
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
+            Capability.PRIVACY_REQUESTS,
         }
     ),
 }
