@@ -90,7 +90,7 @@ def blockers(person: Person) -> list[Blocker]:
                     "You still have %(count)d charges to pay (€ %(total)s in all).",
                     open_charges,
                 )
-                % {"count": open_charges, "total": total},
+                % {"count": open_charges, "total": f"{total:.2f}"},
                 open_charges,
             )
         )

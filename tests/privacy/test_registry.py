@@ -38,4 +38,6 @@ def test_every_contributor_describes_its_processing_with_a_legal_basis_and_reten
     for contributor in registry.contributors():
         assert contributor.processing, contributor.key
         for line in contributor.processing:
-            assert str(line.legal_basis) and str(line.purpose) and str(line.retention())
+            assert str(line.legal_basis)
+            assert str(line.purpose)
+            assert str(line.retention())

@@ -1,0 +1,1 @@
+from tests.circulation.conftest import network  # noqa: F401 - the same small network
