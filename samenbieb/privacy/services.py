@@ -159,3 +159,15 @@ def audit_prune(*, now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     before = now - dt.timedelta(days=int(settings.PRIVACY["AUDIT_DAYS"]))
     return audit_chain.prune(before=before, now=now)
+
+
+def person_read_record(*, actor: StaffUser, person: Person, view: str, reason: str = "") -> None:
+    """Record that staff read a member's data (``view``: what they saw, ``reason``: why)."""
+    audit_record(
+        actor=actor,
+        event_type="members.person.details_viewed" if reason else "members.person.viewed",
+        organisation_id=person.home_organisation_id,
+        target=person,
+        details={"view": view},
+        reason=reason,
+    )
