@@ -12,13 +12,7 @@ from samenbieb.core.audit import audit_record
 from samenbieb.members.models import Person
 from samenbieb.network.roles import Role
 from tests.factories import ChargeFactory, StaffRoleFactory
-from tests.interfaces.portal.conftest import (  # noqa: F401 - fixtures
-    PASSWORD,
-    library,
-    logged_in,
-    portal_member,
-    portal_member_factory,
-)
+from tests.interfaces.portal.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
