@@ -61,7 +61,7 @@ def anonymise(person: Person, now: dt.datetime) -> int:
 
 
 def _tokens() -> str:
-    days = settings.OAUTH2_PROVIDER.get("REFRESH_TOKEN_EXPIRE_SECONDS", 0) // 86400
+    days = int(str(settings.OAUTH2_PROVIDER.get("REFRESH_TOKEN_EXPIRE_SECONDS", 0))) // 86400
     return str(
         _(
             "Login codes and tokens last minutes to %(days)s days; consents until the member "

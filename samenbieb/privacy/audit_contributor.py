@@ -33,7 +33,7 @@ def export(person: Any) -> list[dict[str, Any]]:
             "reason",
         )
     )
-    names = dict(
+    names: dict[int | None, str] = dict(
         Organisation.objects.filter(
             pk__in={event["organisation_id"] for event in events}
         ).values_list("pk", "name")

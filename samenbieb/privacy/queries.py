@@ -43,7 +43,7 @@ def person_staff_access(person: Person, limit: int = 200) -> list[AccessLine]:
         .order_by("-occurred_at", "-id")
         .values("occurred_at", "organisation_id", "event_type")[:limit]
     )
-    names = dict(
+    names: dict[int | None, str] = dict(
         Organisation.objects.filter(pk__in={e["organisation_id"] for e in events}).values_list(
             "pk", "name"
         )
