@@ -6,10 +6,13 @@ plain labels. A key without a label is shown as it is, with spaces for underscor
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 LABELS: dict[str, Any] = {
@@ -58,7 +61,16 @@ def label(key: str) -> str:
     return str(LABELS.get(key, key.replace("_", " ")))
 
 
+MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def _text(value: Any) -> str:
+    if isinstance(value, str) and MOMENT.match(value):
+        moment = timezone.localtime(dt.datetime.fromisoformat(value))
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    if isinstance(value, str) and DAY.match(value):
+        return formats.date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
     if value is None:
         return "—"
     if isinstance(value, bool):
