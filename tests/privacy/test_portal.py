@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from samenbieb.core import audit_chain
 from samenbieb.core.audit import audit_record
+from samenbieb.core.models import AuditEvent
 from samenbieb.members.models import Person
 from samenbieb.network.roles import Role
 from tests.factories import ChargeFactory, StaffRoleFactory
@@ -95,3 +96,16 @@ def test_the_processing_register_is_public_and_follows_the_retention_settings(cl
 
     assert "999" in html
     assert html.count('class="retention"') >= 7
+
+
+def test_a_choice_made_in_the_portal_is_recorded_as_the_members_own_act(client, portal_member):
+    portal_member.log_in(client)
+
+    client.post(reverse("portal:consent_change"), {"kind": "news", "given": "ja"})
+
+    event = AuditEvent.objects.get(event_type="members.consent.recorded")
+    assert (event.actor_id, event.actor_label, event.actor_person_id) == (
+        None,
+        "member",
+        portal_member.person.pk,
+    )
