@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "samenbieb.digital",
     "samenbieb.selfservice",
     "samenbieb.cockpit",
+    "samenbieb.privacy",
     "samenbieb.demo",
     "samenbieb.security",
     "samenbieb.incidents",
@@ -267,6 +268,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "api_throttle_cache",
     },
+}
+# Retention rules (docs/privacy.md), applied by nightly jobs and shown in the processing
+# register (/privacy/verwerkingsregister/).
+PRIVACY = {
+    # A member whose last membership ended (or who registered without one) this many days
+    # ago is erased, unless loans or charges are still open.
+    "LAPSED_MEMBER_DAYS": ENV.integer("SAMENBIEB_RETENTION_LAPSED_MEMBER_DAYS", 730, minimum=30),
+    # Audit events older than this are removed (the chains stay verifiable).
+    "AUDIT_DAYS": ENV.integer("SAMENBIEB_RETENTION_AUDIT_DAYS", 5 * 365, minimum=365),
 }
 # The SIP2 server for self-service machines (samenbieb sip2, docs/sip2.md).
 SIP2 = {

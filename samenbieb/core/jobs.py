@@ -193,6 +193,12 @@ SCHEDULE: tuple[Periodic, ...] = (
         "samenbieb.programmes.tasks_consult.appointments_anonymise_past",
         daily_at=dt.time(2, 30),
     ),
+    Periodic(
+        "persons_erase_lapsed",
+        "samenbieb.privacy.tasks.persons_erase_lapsed",
+        daily_at=dt.time(1, 45),
+    ),
+    Periodic("audit_prune", "samenbieb.privacy.tasks.audit_prune", daily_at=dt.time(1, 15)),
 )
 
 

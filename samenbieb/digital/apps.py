@@ -6,3 +6,7 @@ class DigitalConfig(AppConfig):
     name = "samenbieb.digital"
     label = "digital"
     verbose_name = _("Digital access")
+
+    def ready(self) -> None:
+        # Registers this app's personal data with samenbieb.privacy (export, erasure).
+        from samenbieb.digital import privacy  # noqa: F401

@@ -6,3 +6,7 @@ class IdentityConfig(AppConfig):
     name = "samenbieb.identity"
     label = "identity"
     verbose_name = _("Connected services")
+
+    def ready(self) -> None:
+        # Registers this app's personal data with samenbieb.privacy (export, erasure).
+        from samenbieb.identity import privacy  # noqa: F401

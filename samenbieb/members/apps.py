@@ -6,3 +6,7 @@ class MembersConfig(AppConfig):
     name = "samenbieb.members"
     label = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        # Registers this app's personal data with samenbieb.privacy (export, erasure).
+        from samenbieb.members import privacy  # noqa: F401

@@ -78,6 +78,9 @@ class Person(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Set by an erasure (samenbieb.privacy): the row stays, empty, for the bookkeeping and
+    # statistics that point to it (paid charges, memberships); nothing in it is personal.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     # The duplicate-detection key: normalised last name, first name, birth date, postcode.
     identity_key = models.CharField(_("identity key"), max_length=300, db_index=True)
 

@@ -54,7 +54,7 @@ def person_for_staff(user: Any, pk: int) -> Person | None:
     return (
         tenancy.visible(Person, user, Capability.MEMBERS_VIEW)
         .select_related("home_organisation")
-        .filter(pk=pk)
+        .filter(pk=pk, erased_at__isnull=True)  # an erased member's empty row is nobody
         .first()
     )
 
@@ -73,7 +73,7 @@ def persons_for_desk(user: Any, text: str) -> list[Person]:
     text = " ".join(text.split())
     if not text:
         return []
-    visible = tenancy.visible(Person, user, Capability.MEMBERS_VIEW)
+    visible = tenancy.visible(Person, user, Capability.MEMBERS_VIEW).filter(erased_at__isnull=True)
     barcode = card_number_or_none(text)
     if barcode is not None:
         by_card = _persons_by_card(visible, barcode)

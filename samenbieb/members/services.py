@@ -368,6 +368,8 @@ def consent_record(
         organisation_id=person.home_organisation_id,
         target=consent,
         details={"person": person.pk},
+        # In the portal the member chose themselves: recorded as the member, by id only.
+        member=person if actor is None and via == "portal" else None,
     )
     return consent
 

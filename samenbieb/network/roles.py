@@ -46,6 +46,10 @@ class Capability(models.TextChoices):
             "partners and referrals"
         ),
     )
+    PRIVACY_REQUESTS = (
+        "privacy.requests",
+        _("Produce everything held about a member on their request"),
+    )
     PROGRAMMES_REGISTER = (
         "programmes.register",
         _("Register people for activities and record walk-in contacts"),
@@ -91,6 +95,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PROGRAMMES_MANAGE,
             Capability.PROGRAMMES_REGISTER,
             Capability.COCKPIT_VIEW,
+            Capability.PRIVACY_REQUESTS,
         }
     ),
     Role.NETWORK_ANALYST: frozenset({Capability.NETWORK_VIEW, Capability.COCKPIT_VIEW}),
@@ -100,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.AUDIT_VIEW,
             Capability.MEMBERS_VIEW,
             Capability.INCIDENTS_MANAGE,
+            Capability.PRIVACY_REQUESTS,
         }
     ),
     Role.ADMINISTRATOR: frozenset(
@@ -119,6 +125,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.PROGRAMMES_REGISTER,
             Capability.INCIDENTS_MANAGE,
             Capability.COCKPIT_VIEW,
+            Capability.PRIVACY_REQUESTS,
         }
     ),
 }

@@ -6,3 +6,7 @@ class ProgrammesConfig(AppConfig):
     name = "samenbieb.programmes"
     label = "programmes"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        # Registers this app's personal data with samenbieb.privacy (export, erasure).
+        from samenbieb.programmes import privacy  # noqa: F401

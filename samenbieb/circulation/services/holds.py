@@ -315,6 +315,7 @@ def hold_cancel(
         target=locked,
         details={"person": member_id, "by_member": person is not None},
         reason=locked.cancel_reason,
+        member=person if actor is None else None,
     )
     return locked
 

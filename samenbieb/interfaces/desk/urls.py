@@ -10,6 +10,7 @@ from samenbieb.interfaces.desk import (
     views_circulation,
     views_login,
     views_members,
+    views_privacy,
 )
 
 app_name = "desk"
@@ -29,6 +30,9 @@ urlpatterns = [
     path("leden/", views_members.members, name="members"),
     path("leden/nieuw/", views_members.member_register, name="member_register"),
     path("leden/<int:pk>/", views_members.member_detail, name="member"),
+    path("leden/<int:pk>/gegevens/", views_privacy.member_details, name="member_details"),
+    path("leden/<int:pk>/gegevens-opvragen/", views_privacy.member_export, name="member_export"),
+    path("privacy/logboek/", views_privacy.audit_trail, name="audit_trail"),
     path(
         "leden/<int:pk>/pas-vervangen/",
         views_members.member_card_replace,

@@ -25,12 +25,14 @@ from samenbieb.interfaces.desk.forms_members import (
     MemberRegisterForm,
     MemberSearchForm,
 )
+from samenbieb.interfaces.desk.forms_privacy import ReasonForm
 from samenbieb.members import cards, queries, services
 from samenbieb.members.errors import PossibleDuplicate
 from samenbieb.members.models import Person
 from samenbieb.network import tenancy
 from samenbieb.network.models import Organisation, StaffUser
 from samenbieb.network.roles import Capability
+from samenbieb.privacy import services as privacy_services
 
 
 def _staff(request: HttpRequest) -> StaffUser:
@@ -138,11 +140,22 @@ def member_register(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_member(request, _person_or_404(request.user, pk), CardReplaceForm())
+    """The member's page without date of birth, address and contact details: those need a
+    reason first (views_privacy.member_details). Every opening is in the audit trail."""
+    person = _person_or_404(request.user, pk)
+    privacy_services.person_read_record(actor=_staff(request), person=person, view="summary")
+    return _render_member(request, person, CardReplaceForm())
 
 
 def _render_member(
-    request: HttpRequest, person: Person, replace_form: CardReplaceForm, status: int = 200
+    request: HttpRequest,
+    person: Person,
+    replace_form: CardReplaceForm,
+    status: int = 200,
+    *,
+    show_details: bool = False,
+    reason_form: ReasonForm | None = None,
+    export_form: ReasonForm | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     memberships = list(queries.memberships_of(person))
@@ -170,6 +183,12 @@ def _render_member(
             "replace_form": replace_form,
             "may_manage": _may_manage(request.user, person.home_organisation_id),
             "today": today,
+            "show_details": show_details,
+            "reason_form": reason_form or ReasonForm(),
+            "export_form": export_form or ReasonForm(prefix="export"),
+            "may_export": tenancy.staff_scope(request.user, Capability.PRIVACY_REQUESTS).allows(
+                person.home_organisation_id
+            ),
         },
         status=status,
     )

@@ -4,6 +4,7 @@ from samenbieb.interfaces.portal import (
     account_urls,
     circulation_urls,
     digital_urls,
+    privacy_urls,
     programmes_activities_urls,
     programmes_consult_urls,
     views,
@@ -21,4 +22,5 @@ urlpatterns = [
     *circulation_urls.urlpatterns,
     *programmes_activities_urls.urlpatterns,
     *programmes_consult_urls.urlpatterns,
+    *privacy_urls.urlpatterns,
 ]
