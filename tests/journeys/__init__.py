@@ -16,6 +16,12 @@ zoom and a 360-pixel-wide screen.
    ``test_partner_refers_to_digisterker.py``.
 6. A member logs in to a connected service through OpenID Connect:
    ``test_member_logs_in_to_a_connected_service.py``.
+7. A member downloads their data and sees which library looked at it:
+   ``test_member_downloads_their_data.py`` (removing the account is
+   ``tests/privacy/test_portal_journey.py``).
+
+The public cockpit, compared with peers and downloaded as CSV, is issue 9's journey:
+``tests/cockpit/test_cockpit_journey.py``.
 
 The errors anyone can meet while browsing (no such page, a form open too long):
 ``test_error_pages.py``. English on every page of the site: ``test_english.py``. The
