@@ -120,7 +120,7 @@ register(
             Processing(
                 name=_("Lending and holds"),
                 purpose=_("Lend items, take them back, keep holds in line and send notices."),
-                legal_basis=_("Contract (the membership), AVG article 6(1)(b)"),
+                legal_basis=_("Contract (the membership), GDPR article 6(1)(b)"),
                 categories=(_("what is on loan or reserved, with dates and branches"),),
                 retention=lambda: _(
                     "A loan loses its link to the member when the item comes back, a hold when "

@@ -47,7 +47,7 @@ register(
             Processing(
                 name=_("Digital lending"),
                 purpose=_("Give one member at a time a copy of a one-copy licence."),
-                legal_basis=_("Contract (the membership), AVG article 6(1)(b)"),
+                legal_basis=_("Contract (the membership), GDPR article 6(1)(b)"),
                 categories=(_("which online title, from when until when"),),
                 retention=lambda: _(
                     "The link to the member goes when the loan ends, unless they chose to "

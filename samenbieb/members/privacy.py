@@ -141,7 +141,7 @@ register(
                     "Know who a member is, reach them about loans and holds, and check that "
                     "their membership is valid at every library."
                 ),
-                legal_basis=_("Contract (the membership), AVG article 6(1)(b)"),
+                legal_basis=_("Contract (the membership), GDPR article 6(1)(b)"),
                 categories=(
                     _("name"),
                     _("date of birth"),
@@ -156,7 +156,7 @@ register(
             Processing(
                 name=_("Choices (consents)"),
                 purpose=_("Show what a member agreed to, and when, with the exact text."),
-                legal_basis=_("Consent, AVG article 6(1)(a)"),
+                legal_basis=_("Consent, GDPR article 6(1)(a)"),
                 categories=(_("consents with their text version and time"),),
                 retention=lambda: _("As long as the member record; removed on erasure."),
             ),

@@ -80,7 +80,7 @@ register(
                     "Show who read or changed a member's data, when and why, so misuse is "
                     "found and the member can see it."
                 ),
-                legal_basis=_("Legal obligation to secure personal data, AVG article 32"),
+                legal_basis=_("Legal obligation to secure personal data, GDPR article 32"),
                 categories=(_("which staff member or service, when, what, and why"),),
                 retention=_retention,
                 recipients=_("The privacy officer; the member sees which library and when."),

@@ -99,7 +99,7 @@ def _anonymous_registrations() -> str:
     return str(
         _(
             "A member's registration loses its link when the member is erased. The name and "
-            "phone number of someone without an account are erased %(days)s day(s) after "
+            "phone number of someone without an account are erased %(days)s days after "
             "the activity."
         )
         % {"days": days}
@@ -128,7 +128,7 @@ register(
                 purpose=_(
                     "Keep places for courses, workshops and consultation hours; remind people."
                 ),
-                legal_basis=_("Contract (the registration), AVG article 6(1)(b)"),
+                legal_basis=_("Contract (the registration), GDPR article 6(1)(b)"),
                 categories=(
                     _("name and phone number (without an account)"),
                     _("which activity or topic, and when"),

@@ -111,7 +111,7 @@ DUTCH_WORDS = frozenset(
     ]
 )
 # Text that is the same in both languages.
-LANGUAGE_FREE = frozenset(["ISBN", "Samenbieb"])
+LANGUAGE_FREE = frozenset(["CSV", "ISBN", "JSON", "Samenbieb"])
 
 
 def _dutch_words(text: str) -> set[str]:

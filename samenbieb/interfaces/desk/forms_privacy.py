@@ -40,7 +40,7 @@ class AuditSearchForm(forms.Form):
     card = forms.CharField(label=_("Member (card number)"), required=False, max_length=32)
     actor = forms.CharField(label=_("Staff login name"), required=False, max_length=150)
     event_type = forms.CharField(
-        label=_("Type of event (start)"),
+        label=_("Type of event starts with"),
         required=False,
         max_length=100,
         help_text=_("For example members.person or circulation.loan."),
