@@ -228,7 +228,9 @@ def _determined(equations: list[dict[int, int]]) -> set[int]:
     pivots: dict[int, dict[int, int]] = {}
     holding: dict[int, set[int]] = defaultdict(set)  # column → pivots whose row has it
 
-    def subtract(target: dict[int, int], factor: int, source: dict[int, int], owner: int | None):
+    def subtract(
+        target: dict[int, int], factor: int, source: dict[int, int], owner: int | None
+    ) -> None:
         for c, v in source.items():
             value = (target.get(c, 0) - factor * v) % PRIME
             if value:
