@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
+from lxml import etree
 from pymarc import Field, Indicators, Record, Subfield
 
 from samenbieb.catalog.importer import import_marc_files
@@ -123,6 +124,30 @@ FIELDS: list[Target] = [
         Target("staff", "desk:incident_add", name, "POST", _INCIDENT, then="desk:incidents")
         for name in ("title", "summary")
     ],
+    # REST API, OAI-PMH and SRU (a URL that starts with "/" is taken as it is)
+    Target("anonymous", "/api/v1/records", "q"),
+    Target("anonymous", "/api/v1/records", "language"),
+    Target("anonymous", "/api/v1/records", "cursor", extra={"q": "fiets"}),
+    Target("anonymous", "oai:oai", "verb"),
+    Target(
+        "anonymous",
+        "oai:oai",
+        "identifier",
+        extra={"verb": "GetRecord", "metadataPrefix": "marc21"},
+    ),
+    Target(
+        "anonymous", "oai:oai", "set", extra={"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+    ),
+    Target("anonymous", "oai:oai", "resumptionToken", extra={"verb": "ListRecords"}),
+    Target(
+        "anonymous", "sru:sru", "query", extra={"operation": "searchRetrieve", "version": "1.2"}
+    ),
+    Target(
+        "anonymous",
+        "sru:sru",
+        "recordSchema",
+        extra={"operation": "searchRetrieve", "version": "1.2", "query": "fiets"},
+    ),
     # Administration
     Target("staff", "admin:network_branch_changelist", "q"),
     Target("staff", "admin:members_person_changelist", "q"),
@@ -144,6 +169,10 @@ def _client(who: str) -> tuple[Client, StaffUser | None]:
     return client, user
 
 
+def _path(target: Target) -> str:
+    return target.url if target.url.startswith("/") else reverse(target.url)
+
+
 def _send(client: Client, target: Target, payload: str):
     data = {**target.extra, target.field: payload}
     if target.url == "desk:member_register" and "plan" not in data:
@@ -154,7 +183,7 @@ def _send(client: Client, target: Target, payload: str):
         from samenbieb.network.models import Organisation
 
         data["organisation"] = str(Organisation.objects.get(name="Bibliotheek Proef").pk)
-    url = reverse(target.url)
+    url = _path(target)
     if target.method == "POST":
         return client.post(url, data, follow=True)
     return client.get(url, data)
@@ -166,6 +195,12 @@ def _assert_harmless(response, payload: str) -> None:
     if response["Content-Type"].startswith("text/html"):
         found = DANGER.search(body)
         assert found is None, body[max(0, found.start() - 200) : found.end() + 200]
+    elif response["Content-Type"].startswith("text/xml"):
+        # OAI-PMH and SRU: the payload can only come back as escaped text, so the reply
+        # stays well-formed XML (an unescaped "<" or "&" would break it).
+        etree.fromstring(response.content)
+        for tag in ("<script", "<svg", "<img"):
+            assert tag not in body
     else:
         # JSON is never rendered as a page: nosniff and a JSON content type.
         assert response["Content-Type"].startswith("application/")
@@ -185,7 +220,7 @@ def _counts() -> dict[str, int]:
 @pytest.mark.parametrize("target", FIELDS, ids=lambda target: target.id)
 def test_xss_payloads_come_back_escaped_from_every_field(target: Target):
     try:
-        reverse(target.url)
+        _path(target)
     except NoReverseMatch:
         pytest.skip(f"{target.url} is not in this build")
     client, _user = _client(target.who)
