@@ -11,6 +11,7 @@ from django.urls import reverse
 from samenbieb.core.models import AuditEvent
 from samenbieb.network.roles import Role
 from tests.factories import (
+    BranchFactory,
     LibraryCardFactory,
     OrganisationFactory,
     PersonFactory,
@@ -62,6 +63,25 @@ def test_opening_a_member_is_recorded_and_details_need_a_reason(library, member)
     details = AuditEvent.objects.get(event_type="members.person.details_viewed")
     assert details.reason == "The member called or e-mailed: adres gewijzigd"
     assert details.actor_label == desk.username
+
+
+def test_scanning_a_card_at_the_circulation_desk_is_recorded_as_a_read(library, member):
+    BranchFactory(organisation=library)
+    desk = StaffRoleFactory(organisation=library, role=Role.DESK).user
+    client = _client(desk)
+
+    response = client.post(reverse("desk:circulation_scan"), {"barcode": "20000000000777"})
+
+    assert response.status_code == 302
+    read = AuditEvent.objects.get(event_type="members.person.viewed")
+    assert (read.actor_id, read.subject_person_id, read.details) == (
+        desk.pk,
+        member.pk,
+        {"view": "circulation"},
+    )
+    # An item scan for the same patron is a loan, not another read.
+    client.post(reverse("desk:circulation_scan"), {"barcode": "30000000000000"})
+    assert AuditEvent.objects.filter(event_type="members.person.viewed").count() == 1
 
 
 def test_a_member_of_another_library_has_no_details_page(library):

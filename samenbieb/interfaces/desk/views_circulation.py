@@ -41,6 +41,7 @@ from samenbieb.interfaces.desk.forms_circulation import (
 )
 from samenbieb.members.models import Person
 from samenbieb.network.models import Branch, StaffUser
+from samenbieb.privacy import services as privacy_services
 
 # Pages that scan items in through ``loan_checkin`` and where the scan returns to.
 CHECKIN_PAGES = {
@@ -169,6 +170,11 @@ def circulation_scan(request: HttpRequest) -> HttpResponse:
         person = None
     if person is not None:
         desk.patron_set(request, value)
+        # The desk now shows the member's name, loans, holds and charges: a read of
+        # personal data, recorded like opening the member page.
+        privacy_services.person_read_record(
+            actor=_staff(request), person=person, view="circulation"
+        )
         _say(
             request,
             Feedback(
