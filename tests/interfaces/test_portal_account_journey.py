@@ -56,7 +56,7 @@ def test_a_person_registers_online_verifies_the_email_and_logs_in(
     assert page.get_by_role("heading", level=1).inner_text() == "Mijn account"
     main = page.locator("main").inner_text()
     assert "nog geen geldig lidmaatschap" in main
-    assert page.get_by_role("link", name="Mijn account").is_visible()
+    assert page.get_by_role("link", name="Mijn account", exact=True).is_visible()
     browser_page.screenshot("portal-account")
 
     browser_page.follow(lambda: page.get_by_role("button", name="Uitloggen").click())

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from samenbieb.circulation import queries as circulation_queries
 from samenbieb.circulation import services as circulation
@@ -83,7 +83,7 @@ def test_erasure_is_refused_with_every_blocker_while_loans_or_charges_are_open(n
         )
     ChargeFactory(person=person, organisation=network.a, amount="2.50")
 
-    with pytest.raises(ErasureBlocked) as refused:
+    with translation.override("en"), pytest.raises(ErasureBlocked) as refused:
         services.person_erase(actor=None, person=person, member=person)
 
     assert [(b.code, b.count) for b in refused.value.blockers] == [
