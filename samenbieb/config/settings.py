@@ -382,6 +382,9 @@ RATE_LIMITS = {
     "consult_booking": ENV.text("SAMENBIEB_RATE_CONSULT_BOOKING", "10/1h"),
     # Public JSON APIs per client address.
     "public_api": ENV.text("SAMENBIEB_RATE_PUBLIC_API", "120/1m"),
+    # OAI-PMH and SRU requests per client address (a harvest asks one page of 250 records
+    # per request: 600/1m lets one harvester take 2,500 records a second).
+    "harvest": ENV.text("SAMENBIEB_RATE_HARVEST", "600/1m"),
 }
 for _scope, _spec in RATE_LIMITS.items():
     if not _spec.replace(" ", "").split("/")[0].isdigit() or _spec.strip()[-1:] not in "smhd":

@@ -128,11 +128,28 @@ def retry_seconds(until: dt.datetime, *, now: dt.datetime | None = None) -> int:
     return max(1, math.ceil((until - (now or timezone.now())).total_seconds()))
 
 
-def too_many(request: HttpRequest, until: dt.datetime, *, as_json: bool) -> HttpResponse:
-    """429 Too Many Requests, with Retry-After, as a page or as an API problem."""
+def too_many(
+    request: HttpRequest,
+    until: dt.datetime,
+    *,
+    as_json: bool,
+    status: int = 429,
+    plain: bool = False,
+) -> HttpResponse:
+    """429 Too Many Requests, with Retry-After, as a page or as an API problem.
+
+    ``plain`` with ``status`` serve harvesters: OAI-PMH's flow control is HTTP 503 with
+    Retry-After, which harvesting clients wait out and retry by themselves.
+    """
     seconds = retry_seconds(until)
     response: HttpResponse
-    if as_json:
+    if plain:
+        response = HttpResponse(
+            f"Too many requests: retry after {seconds} seconds.\n",
+            status=status,
+            content_type="text/plain; charset=utf-8",
+        )
+    elif as_json:
         response = JsonResponse(
             {
                 "type": "about:blank",
@@ -161,6 +178,8 @@ def rate_limited(
     methods: Iterable[str] | None = None,
     key: Callable[[HttpRequest], str] = client_address,
     as_json: bool = False,
+    status: int = 429,
+    plain: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Refuse a view with 429 once ``key(request)`` used up the limit of ``scope``.
 
@@ -175,7 +194,7 @@ def rate_limited(
             if counted is None or request.method in counted:
                 until = limit_take(limit_for(scope), key(request))
                 if until is not None:
-                    return too_many(request, until, as_json=as_json)
+                    return too_many(request, until, as_json=as_json, status=status, plain=plain)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -26,6 +26,7 @@ LIMITS = {
     "oidc_token": "3/1m",
     "consult_booking": "2/1h",
     "public_api": "3/1m",
+    "harvest": "3/1m",
 }
 
 
@@ -116,6 +117,27 @@ def test_the_public_api_answers_429_as_a_problem():
     response = client.get(url, {"postcode": "1000"})
     assert response.status_code == 429
     assert response["Content-Type"] == "application/problem+json"
+
+
+def test_an_oai_harvester_over_the_limit_gets_the_protocols_flow_control_503_with_retry_after():
+    client = Client()
+    url = reverse("oai:oai")
+    for _ in range(3):
+        assert client.get(url, {"verb": "Identify"}).status_code == 200
+    response = client.get(url, {"verb": "Identify"})
+    assert response.status_code == 503
+    assert int(response["Retry-After"]) > 0
+    assert "retry after" in response.content.decode()
+
+
+def test_an_sru_client_over_the_limit_gets_429_with_retry_after():
+    client = Client()
+    url = reverse("sru:sru")
+    for _ in range(3):
+        assert client.get(url).status_code == 200  # explain
+    response = client.get(url)
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
 
 
 def test_anonymous_bookings_are_limited_per_address_but_the_page_stays_readable():

@@ -25,6 +25,7 @@ from samenbieb.interfaces.oai.protocol import (
     parse_request,
     resumption_token,
 )
+from samenbieb.security.ratelimit import rate_limited
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_SCHEMA = "http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd"
@@ -199,6 +200,7 @@ def _list(body: etree._Element, query: OaiRequest) -> None:
             )
 
 
+@rate_limited("harvest", status=503, plain=True)
 @csrf_exempt  # harvesters POST without a session; nothing here changes state
 @require_http_methods(["GET", "HEAD", "POST"])
 def oai(request: HttpRequest) -> HttpResponse:

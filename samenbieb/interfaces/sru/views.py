@@ -19,6 +19,7 @@ from samenbieb.catalog import harvest, metadata
 from samenbieb.catalog.search.boolean import search_boolean
 from samenbieb.interfaces.sru import cql
 from samenbieb.interfaces.sru.query import CONTEXT_SETS, expression
+from samenbieb.security.ratelimit import rate_limited
 
 DEFAULT_RECORDS = 10
 MAX_RECORDS = 100
@@ -143,6 +144,7 @@ def _number(params: dict[str, str], name: str, default: int, minimum: int) -> in
     return int(text)
 
 
+@rate_limited("harvest", status=429, plain=True)
 @csrf_exempt  # search clients POST without a session; nothing here changes state
 @require_http_methods(["GET", "HEAD", "POST"])
 def sru(request: HttpRequest) -> HttpResponse:
