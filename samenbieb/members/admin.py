@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from samenbieb.members.models import (
     Consent,
@@ -11,6 +14,8 @@ from samenbieb.members.models import (
     Person,
 )
 from samenbieb.network.admin_site import TenantModelAdmin, TenantScopedMixin, admin_site
+from samenbieb.network.models import StaffUser
+from samenbieb.privacy.services import person_read_record
 
 
 class LibraryCardInline(TenantScopedMixin, admin.StackedInline):
@@ -50,6 +55,22 @@ class PersonAdmin(TenantModelAdmin):
     readonly_fields = ("last_login", "email_verified_at", "created_at", "updated_at")
     inlines = [LibraryCardInline, MembershipInline, ConsentInline, GuardianInline]
     show_full_result_count = False
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Opening a member here shows all their personal data: a read for the audit trail,
+        like the desk's member page (a save is audited as a change by the base class)."""
+        if request.method == "GET":
+            person = self.get_object(request, object_id)  # within the tenant boundary
+            if person is not None:
+                staff = cast(StaffUser, request.user)  # the admin site admits staff only
+                person_read_record(actor=staff, person=person, view="admin")
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(MembershipPlan, site=admin_site)

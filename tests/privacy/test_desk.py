@@ -84,6 +84,30 @@ def test_scanning_a_card_at_the_circulation_desk_is_recorded_as_a_read(library, 
     assert AuditEvent.objects.filter(event_type="members.person.viewed").count() == 1
 
 
+def test_opening_a_member_in_the_administration_is_recorded_as_a_read(library, member):
+    administrator = StaffRoleFactory(organisation=library, role=Role.ADMINISTRATOR).user
+    client = _client(administrator)
+
+    page = client.get(reverse("admin:members_person_change", args=[member.pk]))
+
+    assert page.status_code == 200
+    read = AuditEvent.objects.get(event_type="members.person.viewed")
+    assert (read.actor_id, read.subject_person_id, read.details) == (
+        administrator.pk,
+        member.pk,
+        {"view": "admin"},
+    )
+
+
+def test_a_member_of_another_library_is_not_opened_nor_recorded_in_the_administration(member):
+    elsewhere = StaffRoleFactory(organisation=OrganisationFactory(), role=Role.ADMINISTRATOR).user
+
+    page = _client(elsewhere).get(reverse("admin:members_person_change", args=[member.pk]))
+
+    assert page.status_code == 302  # the admin's "no such object", back to the list
+    assert not AuditEvent.objects.filter(event_type="members.person.viewed").exists()
+
+
 def test_a_member_of_another_library_has_no_details_page(library):
     desk = StaffRoleFactory(organisation=library, role=Role.DESK).user
     stranger = PersonFactory(home_organisation=OrganisationFactory())
