@@ -25,7 +25,9 @@ from samenbieb.members.models import Person
 from samenbieb.members.plans import default_plans_create
 from samenbieb.network.models import StaffUser
 from samenbieb.network.roles import Role
+from samenbieb.programmes.models import Registration
 from tests.factories import BranchFactory, OrganisationFactory, StaffRoleFactory, staff_login
+from tests.programmes.factories import ActivityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +301,25 @@ def test_the_check_itself_catches_an_unescaped_payload(payload):
     raw = HttpResponse(f'<p>{payload}</p><a href="{payload}">x</a>')
     with pytest.raises(AssertionError):
         _assert_harmless(raw, payload)
+
+
+def test_names_given_when_signing_up_for_an_activity_are_shown_escaped_to_staff():
+    activity = ActivityFactory(capacity=len(XSS) + 2)
+    visitor = Client()
+    for number, payload in enumerate(XSS):
+        response = visitor.post(
+            reverse("portal:activity_register", args=[activity.pk]),
+            {"name": payload, "phone": f"06 1234 56{number:02d}"},
+            follow=True,
+        )
+        _assert_harmless(response, payload)
+    assert Registration.objects.filter(activity=activity).count() == len(XSS)  # all stored
+    staff = Client()
+    coordinator = StaffRoleFactory(
+        organisation=activity.organisation, role=Role.PROGRAMME_COORDINATOR
+    ).user
+    staff_login(staff, coordinator)
+    page = staff.get(reverse("desk:activity", args=[activity.pk]))
+    assert page.status_code == 200
+    _assert_harmless(page, "")
+    assert "&lt;script&gt;alert(&quot;xss-1&quot;)&lt;/script&gt;" in page.content.decode()
