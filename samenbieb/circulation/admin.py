@@ -15,26 +15,17 @@ from samenbieb.circulation.models import Charge, CirculationRule, Hold, Loan, Se
 from samenbieb.core.errors import NotPermitted
 from samenbieb.members.models import MembershipPlan
 from samenbieb.network import tenancy
-from samenbieb.network.admin_site import TenantModelAdmin, admin_site
+from samenbieb.network.admin_site import ReadOnlyTenantAdmin, TenantModelAdmin, admin_site
 from samenbieb.network.models import StaffUser
 from samenbieb.network.roles import Capability
 
 
-class ReadOnlyCirculationAdmin(TenantModelAdmin):
+class ReadOnlyCirculationAdmin(ReadOnlyTenantAdmin):
     """Circulation changes only through its services (desk, portal, kiosks, jobs); the
     admin shows the lending library's rows to its staff, read-only."""
 
     view_capability = Capability.CIRCULATION
     change_capability = Capability.CIRCULATION
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Charge, site=admin_site)

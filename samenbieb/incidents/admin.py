@@ -3,28 +3,19 @@ desk (/balie/incidenten/), where every change goes through the services and the 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from samenbieb.incidents.models import Incident, IncidentEntry
-from samenbieb.network.admin_site import TenantModelAdmin, TenantScopedMixin, admin_site
+from samenbieb.network.admin_site import (
+    ReadOnlyAdminMixin,
+    ReadOnlyTenantAdmin,
+    TenantScopedMixin,
+    admin_site,
+)
 from samenbieb.network.roles import Capability
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class IncidentEntryInline(_ReadOnly, TenantScopedMixin, admin.TabularInline):
+class IncidentEntryInline(ReadOnlyAdminMixin, TenantScopedMixin, admin.TabularInline):
     model = IncidentEntry
     view_capability = Capability.INCIDENTS_MANAGE
     change_capability = Capability.INCIDENTS_MANAGE
@@ -34,7 +25,7 @@ class IncidentEntryInline(_ReadOnly, TenantScopedMixin, admin.TabularInline):
 
 
 @admin.register(Incident, site=admin_site)
-class IncidentAdmin(_ReadOnly, TenantModelAdmin):
+class IncidentAdmin(ReadOnlyTenantAdmin):
     view_capability = Capability.INCIDENTS_MANAGE
     change_capability = Capability.INCIDENTS_MANAGE
     list_display = ("reference", "title", "severity", "status", "detected_at", "organisation")

@@ -160,3 +160,20 @@ class TenantModelAdmin(TenantScopedMixin, admin.ModelAdmin):
             target=obj,
             details={"fields": fields, "via": "admin"},
         )
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only services create and change: the admin shows them and nothing more."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyTenantAdmin(ReadOnlyAdminMixin, TenantModelAdmin):
+    """A tenant-scoped admin page that only reads."""

@@ -15,7 +15,13 @@ from django.forms import ModelChoiceField
 from django.http import HttpRequest
 
 from samenbieb.network import tenancy
-from samenbieb.network.admin_site import TenantModelAdmin, TenantScopedMixin, admin_site
+from samenbieb.network.admin_site import (
+    ReadOnlyAdminMixin,
+    ReadOnlyTenantAdmin,
+    TenantModelAdmin,
+    TenantScopedMixin,
+    admin_site,
+)
 from samenbieb.network.models import Organisation
 from samenbieb.network.roles import Capability
 from samenbieb.programmes.models import (
@@ -57,18 +63,9 @@ class ProgrammeAdmin(TenantModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyProgrammesAdmin(TenantModelAdmin):
+class ReadOnlyProgrammesAdmin(ReadOnlyTenantAdmin):
     view_capability = Capability.PROGRAMMES_MANAGE
     change_capability = Capability.PROGRAMMES_MANAGE
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Activity, site=admin_site)
@@ -131,20 +128,11 @@ class WalkInContactAdmin(ReadOnlyProgrammesAdmin):
     list_select_related = ("activity", "branch", "topic")
 
 
-class PartnerContactInline(TenantScopedMixin, admin.TabularInline):
+class PartnerContactInline(ReadOnlyAdminMixin, TenantScopedMixin, admin.TabularInline):
     model = PartnerContact
     extra = 0
     view_capability = Capability.PROGRAMMES_MANAGE
     change_capability = Capability.PROGRAMMES_MANAGE
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Partner, site=admin_site)

@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from samenbieb.interfaces.api.models import ApiToken
-from samenbieb.network.admin_site import TenantModelAdmin, admin_site
+from samenbieb.network.admin_site import ReadOnlyTenantAdmin, admin_site
 from samenbieb.network.roles import Capability
 
 
 @admin.register(ApiToken, site=admin_site)
-class ApiTokenAdmin(TenantModelAdmin):
+class ApiTokenAdmin(ReadOnlyTenantAdmin):
     view_capability = Capability.NETWORK_MANAGE
     change_capability = Capability.NETWORK_MANAGE
     list_display = (
@@ -31,15 +31,6 @@ class ApiTokenAdmin(TenantModelAdmin):
     list_select_related = ("organisation", "created_by")
     search_fields = ("name", "prefix")
     exclude = ("token_hash",)
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self._allowed(request, self.view_capability, obj)
