@@ -9,8 +9,10 @@ import pytest
 
 from samenbieb.circulation import queries, services
 from samenbieb.circulation.errors import Reason, Refused
+from samenbieb.core.models import AuditEvent
+from samenbieb.network.roles import Role
 from tests.circulation.conftest import NOW, days_later
-from tests.factories import ChargeFactory
+from tests.factories import ChargeFactory, StaffRoleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +105,17 @@ def test_renew_all_renews_what_it_can_and_says_why_not_for_the_rest(network):
     }
     assert outcomes[free.pk].refused is None
     assert outcomes[wanted.pk].refused.reason == Reason.ON_HOLD_FOR_SOMEONE_ELSE
+
+
+def test_a_renewal_by_the_member_is_audited_as_the_member_and_one_at_the_desk_as_staff(network):
+    member = network.member(network.a)
+    loan = lend(network, member, network.copy(network.a1))
+    services.loan_renew(actor=None, loan=loan, person=member, now=days_later(1))
+    desk = StaffRoleFactory(organisation=network.a, role=Role.DESK).user
+    services.loan_renew(actor=desk, loan=loan, now=days_later(2))
+
+    by_member, at_desk = AuditEvent.objects.filter(event_type="circulation.loan.renewed").order_by(
+        "pk"
+    )
+    assert (by_member.actor_label, by_member.actor_person_id) == ("member", member.pk)
+    assert (at_desk.actor_id, at_desk.actor_person_id) == (desk.pk, None)

@@ -527,6 +527,7 @@ def loan_renew(
             "to": locked.due_on.isoformat(),
             "by_member": person is not None,
         },
+        member=person if actor is None else None,
     )
     return locked
 
