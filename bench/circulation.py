@@ -34,10 +34,12 @@ machine's load average before and after goes into the JSON line.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import multiprocessing
 import os
 import random
+import secrets
 import sys
 import time
 from collections import Counter
@@ -64,6 +66,7 @@ from samenbieb.circulation.models import (
     Loan,
     age_band_of,
 )
+from samenbieb.core.audit_chain import GENESIS, LOCK_CLASS
 from samenbieb.core.bulk import bulk_insert
 from samenbieb.holdings.models import Item, ItemStatus, ItemType
 from samenbieb.members.dates import age_on
@@ -301,11 +304,25 @@ OWN_HOLD = (
     "SELECT id FROM circulation_hold WHERE person_id = %s AND record_id = %s"
     " AND status = ANY(%s) ORDER BY placed_at, id LIMIT 1 FOR UPDATE"
 )
+AUDIT_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+AUDIT_HEAD = (
+    "SELECT chain_seq, row_hash FROM core_auditevent WHERE chain = %s"
+    " ORDER BY chain_seq DESC LIMIT 1"
+)
 AUDIT = (
     "INSERT INTO core_auditevent (occurred_at, event_type, actor_id, actor_label,"
-    " organisation_id, object_type, object_id, details, reason)"
-    " VALUES (%s, %s, NULL, 'system', %s, %s, %s, %s, '')"
+    " organisation_id, object_type, object_id, details, reason, subject_person_id,"
+    " actor_person_id, chain, chain_seq, prev_hash, personal_digest, salt, row_hash)"
+    " VALUES (%s, %s, NULL, 'system', %s, %s, %s, %s, '', %s, NULL, %s, %s, %s, %s, %s, %s)"
 )
+
+
+def _sha256(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    ).hexdigest()
+
+
 LOAN_LOCKED = (
     "SELECT l.id, l.person_id, l.due_on, l.fine_per_day, l.fine_cap, l.organisation_id,"
     " p.id FROM circulation_loan l LEFT JOIN members_person p ON p.id = l.person_id"
@@ -381,6 +398,66 @@ class BareDesk:
             day += dt.timedelta(days=1)
         return day
 
+    def _audit(
+        self,
+        cursor: Any,
+        now: dt.datetime,
+        event_type: str,
+        object_id: str,
+        details: dict[str, Any],
+        *,
+        subject: int | None,
+    ) -> None:
+        """Append to the library's audit chain as ``core.audit_chain.append`` does: the
+        chain's advisory lock, its head, two SHA-256 digests, the insert."""
+        chain = self.library
+        cursor.execute(AUDIT_LOCK, [LOCK_CLASS, chain])
+        cursor.execute(AUDIT_HEAD, [chain])
+        head = cursor.fetchone()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS)
+        salt = secrets.token_hex(16)
+        digest = _sha256(
+            {
+                "salt": salt,
+                "object_id": object_id,
+                "details": details,
+                "reason": "",
+                "subject_person_id": subject,
+                "actor_person_id": None,
+            }
+        )
+        row_hash = _sha256(
+            {
+                "chain": chain,
+                "chain_seq": seq,
+                "occurred_at": now.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+                "event_type": event_type,
+                "actor_label": "system",
+                "organisation_id": self.library,
+                "object_type": "circulation.loan",
+                "personal_digest": digest,
+                "prev_hash": prev,
+            }
+        )
+        cursor.execute(
+            AUDIT,
+            [
+                now,
+                event_type,
+                self.library,
+                "circulation.loan",
+                object_id,
+                Jsonb(details),
+                subject,
+                chain,
+                seq,
+                prev,
+                digest,
+                salt,
+                row_hash,
+            ],
+        )
+
     def checkout(self, person: int, barcode: str) -> None:
         now = timezone.now()
         today = timezone.localdate(now)
@@ -445,16 +522,13 @@ class BareDesk:
             self._availability(cursor, record)
             cursor.execute(OWN_HOLD, [person, record, list(HOLD_ACTIVE)])
             cursor.fetchone()
-            cursor.execute(
-                AUDIT,
-                [
-                    now,
-                    "circulation.loan.checked_out",
-                    self.library,
-                    "circulation.loan",
-                    str(loan),
-                    Jsonb({"item": barcode, "person": person, "branch": self.branch}),
-                ],
+            self._audit(
+                cursor,
+                now,
+                "circulation.loan.checked_out",
+                str(loan),
+                {"item": barcode, "person": person, "branch": self.branch},
+                subject=person,
             )
 
     def checkin(self, barcode: str) -> None:
@@ -484,24 +558,19 @@ class BareDesk:
             cursor.fetchall()
             if home_branch != self.branch:
                 raise Refusal("would travel home")
-            cursor.execute(
-                AUDIT,
-                [
-                    now,
-                    "circulation.loan.checked_in",
-                    self.library,
-                    "circulation.loan",
-                    str(loan),
-                    Jsonb(
-                        {
-                            "item": barcode,
-                            "branch": self.branch,
-                            "action": "shelve",
-                            "destination": None,
-                            "fine": None,
-                        }
-                    ),
-                ],
+            self._audit(
+                cursor,
+                now,
+                "circulation.loan.checked_in",
+                str(loan),
+                {
+                    "item": barcode,
+                    "branch": self.branch,
+                    "action": "shelve",
+                    "destination": None,
+                    "fine": None,
+                },
+                subject=person,
             )
 
 
