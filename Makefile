@@ -12,6 +12,8 @@ AXE_VERSION := 4.14.1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/samenbieb
+# `make run` writes mail into this folder instead of sending it (no mail server needed).
+MAIL_DIR ?= $(or $(SAMENBIEB_DATA_DIR),data)/mail
 # Test processes (pytest-xdist): one per core by default; PYTEST_WORKERS=0 runs in one process.
 PYTEST_WORKERS ?= auto
 
@@ -22,7 +24,7 @@ run: setup
 	$(SAMENBIEB) collectstatic --noinput -v0
 	$(SAMENBIEB) demo
 	$(SAMENBIEB) cockpit-demo
-	$(SAMENBIEB) serve --host $(HOST) --port $(PORT)
+	SAMENBIEB_MAIL_DIR=$(MAIL_DIR) $(SAMENBIEB) serve --host $(HOST) --port $(PORT)
 
 test: setup browser lint typecheck audit
 	$(SAMENBIEB) makemigrations --check --dry-run

@@ -80,6 +80,23 @@ def data_dir(env: Environment) -> Path:
     return path
 
 
+def mail_dir(env: Environment) -> Path | None:
+    """A folder to write outgoing mail into instead of sending it (the demo), or None.
+
+    ``make run`` sets it, so a demo network's notices land as files a developer can open
+    rather than failing against a mail server the machine does not have.
+    """
+    raw = env.text("SAMENBIEB_MAIL_DIR", "")
+    if not raw:
+        return None
+    path = Path(raw).expanduser().resolve()
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError("SAMENBIEB_MAIL_DIR", f"cannot create {path}: {exc.strerror}") from None
+    return path
+
+
 def secret_key(env: Environment, folder: Path) -> str:
     """The secret key: from the environment, or kept in the data folder for the demo.
 

@@ -172,6 +172,11 @@ EMAIL_PORT = ENV.integer("SAMENBIEB_SMTP_PORT", 25, minimum=1)
 DEFAULT_FROM_EMAIL = ENV.text("SAMENBIEB_MAIL_FROM", "Samenbieb <noreply@samenbieb.localhost>")
 # A mail server that does not answer must not hold a job worker for minutes.
 EMAIL_TIMEOUT = 30
+# The demo writes mail into a folder instead (SAMENBIEB_MAIL_DIR; `make run` sets it).
+MAIL_DIR = environment.mail_dir(ENV)
+if MAIL_DIR is not None:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(MAIL_DIR)
 
 # Background jobs (docs/decisions/0006-job-queue.md): rows in our own database, run by
 # `samenbieb jobs` (which `samenbieb serve` starts beside the web server).

@@ -118,3 +118,21 @@ def test_an_unknown_command_fails_without_a_traceback(samenbieb):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "no_such_command" in result.stderr
+
+
+def test_with_a_mail_folder_the_commands_write_mail_there_instead_of_sending_it(
+    samenbieb, tmp_path
+):
+    folder = tmp_path / "mail"
+    send = (
+        "from django.core.mail import send_mail; "
+        "send_mail('Je boek ligt klaar', 'Haal het op bij de Centrale.', None, ['lid@example.nl'])"
+    )
+
+    result = samenbieb("shell", "-c", send, SAMENBIEB_MAIL_DIR=str(folder))
+
+    assert result.returncode == 0, result.stderr
+    (written,) = folder.iterdir()
+    message = written.read_text()
+    assert "Subject: Je boek ligt klaar" in message
+    assert "To: lid@example.nl" in message

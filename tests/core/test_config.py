@@ -11,6 +11,7 @@ from samenbieb.config.env import (
     Environment,
     data_dir,
     database,
+    mail_dir,
     secret_key,
 )
 
@@ -206,3 +207,28 @@ def test_a_deployment_that_requires_a_secret_key_refuses_to_generate_one(tmp_pat
         secret_key(env, tmp_path)
 
     assert not (tmp_path / "secret_key").exists()
+
+
+# --- the demo's mail folder ------------------------------------------------------------------
+
+
+def test_without_a_mail_folder_mail_is_sent_by_smtp():
+    assert mail_dir(Environment({})) is None
+    assert mail_dir(Environment({"SAMENBIEB_MAIL_DIR": ""})) is None
+
+
+def test_a_mail_folder_is_created_when_missing(tmp_path):
+    wanted = tmp_path / "demo" / "mail"
+
+    assert mail_dir(Environment({"SAMENBIEB_MAIL_DIR": str(wanted)})) == wanted
+    assert wanted.is_dir()
+
+
+def test_a_mail_folder_that_cannot_be_made_is_a_config_error_naming_the_variable(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+
+    with pytest.raises(ConfigError) as rejected:
+        mail_dir(Environment({"SAMENBIEB_MAIL_DIR": str(blocker / "mail")}))
+
+    assert rejected.value.variable == "SAMENBIEB_MAIL_DIR"

@@ -64,6 +64,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Samenbieb serves http://{options['host']}:{options['port']}/ (Ctrl+C stops)"
         )
+        if settings.MAIL_DIR is not None:
+            self.stdout.write(f"Mail is not sent: each message is written to {settings.MAIL_DIR}")
         jobs = None if options["no_jobs"] else jobs_start()
         sip2 = None
         if not options["no_sip2"]:
