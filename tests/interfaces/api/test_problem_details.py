@@ -126,3 +126,11 @@ def test_a_malformed_body_is_a_problem(api, anna, register, body):
 def test_an_address_the_api_does_not_have_is_a_problem_too(api, db):
     problem_of(api.get(f"{API}/boeken"), 404, "not_found")
     problem_of(api.get(f"{API}/records/1/reviews"), 404, "not_found")
+
+
+def test_a_method_the_address_does_not_accept_is_a_problem_naming_the_allowed_methods(api, db):
+    response = api.delete(f"{API}/records")
+
+    body = problem_of(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET"
+    assert "GET" in body["detail"]
