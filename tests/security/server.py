@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from django.db import connection
 
@@ -37,6 +40,81 @@ def database_url() -> str:
     return f"sqlite:///{db['NAME']}"
 
 
+WEB_READY = "Samenbieb serves http://"
+SIP2_READY = "Samenbieb SIP2 serves"
+
+
+class _Output(threading.Thread):
+    """Copies the server's output into its log, line by line, and lets a test wait for a
+    line (the server prints one when each part listens) or for the output to end."""
+
+    def __init__(self, stream: IO[bytes], log: Path) -> None:
+        super().__init__(daemon=True)
+        self.stream, self.log = stream, log
+        self.lines: list[str] = []
+        self.ended = False
+        self.changed = threading.Condition()
+
+    def run(self) -> None:
+        with self.log.open("ab") as out:
+            for raw in self.stream:
+                out.write(raw)
+                out.flush()
+                with self.changed:
+                    self.lines.append(raw.decode(errors="replace"))
+                    self.changed.notify_all()
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
+
+    def wait_for(self, *prefixes: str, timeout: float) -> bool:
+        """True once a line starting with each prefix has appeared; False if the output
+        ended or ``timeout`` passed first."""
+
+        def seen() -> bool:
+            return all(any(line.startswith(p) for line in self.lines) for p in prefixes)
+
+        with self.changed:
+            self.changed.wait_for(lambda: seen() or self.ended, timeout)
+            return seen()
+
+
+def _group_members(group: int) -> list[int]:
+    """The processes in process group ``group`` (from /proc: field 5 of each stat line)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                stat = (entry / "stat").read_text()
+                # The command name in parentheses may hold spaces: split after it.
+                fields = stat[stat.rindex(")") + 2 :].split()
+                if int(fields[2]) == group:
+                    members.append(int(entry.name))
+    return members
+
+
+def _wait_for_exit(pids: list[int], timeout: float) -> bool:
+    """Block until every process in ``pids`` has exited (pidfds become readable when a
+    process ends), or ``timeout`` passes; True when all are gone."""
+    descriptors = []
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            descriptors.append(os.pidfd_open(pid))
+    try:
+        deadline = time.monotonic() + timeout
+        waiting = list(descriptors)
+        while waiting:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            ready, _, _ = select.select(waiting, [], [], remaining)
+            waiting = [fd for fd in waiting if fd not in ready]
+        return True
+    finally:
+        for descriptor in descriptors:
+            os.close(descriptor)
+
+
 @dataclass
 class Server:
     log: Path
@@ -44,6 +122,7 @@ class Server:
     web_port: int = field(default_factory=free_port)
     sip2_port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
+    output: _Output | None = None
 
     def start(self) -> Server:
         environment = {
@@ -51,60 +130,51 @@ class Server:
             "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "samenbieb.config.settings",
             "SAMENBIEB_LOG_LEVEL": "DEBUG",
+            "PYTHONUNBUFFERED": "1",
             **self.env,
         }
-        with self.log.open("ab") as out:
-            # Its own process group, so SIGKILL reaches gunicorn, its workers and SIP2 at once.
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "samenbieb.cli",
-                    "serve",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.web_port),
-                    "--sip2-port",
-                    str(self.sip2_port),
-                    "--no-jobs",
-                ],
-                env=environment,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        self._wait_until_listening(self.web_port)
-        self._wait_until_listening(self.sip2_port)
+        # Its own process group, so SIGKILL reaches gunicorn, its workers and SIP2 at once.
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "samenbieb.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.web_port),
+                "--sip2-port",
+                str(self.sip2_port),
+                "--no-jobs",
+            ],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        assert self.process.stdout is not None
+        self.output = _Output(self.process.stdout, self.log)
+        self.output.start()
+        if not self.output.wait_for(WEB_READY, SIP2_READY, timeout=READY_SECONDS):
+            self.kill()
+            raise AssertionError(f"the server did not start: {self.log.read_text()[-3000:]}")
         return self
 
-    def _wait_until_listening(self, port: int) -> None:
-        deadline = time.monotonic() + READY_SECONDS
-        while time.monotonic() < deadline:
-            assert self.process is not None
-            if self.process.poll() is not None:
-                raise AssertionError(f"the server stopped: {self.log.read_text()[-3000:]}")
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
-                return
-            time.sleep(0.1)  # polling a port for readiness, not synchronising a result
-        raise AssertionError(f"nothing listens on {port}: {self.log.read_text()[-3000:]}")
-
     def kill(self, sig: int = signal.SIGKILL) -> None:
-        """Send ``sig`` to the whole process group and wait until the leader is gone."""
+        """Send ``sig`` to the whole process group and wait until every member is gone."""
         assert self.process is not None
+        group = self.process.pid
+        members = _group_members(group)
         with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.process.pid, sig)
+            os.killpg(group, sig)
         self.process.wait(timeout=60)
-        # Children outlive a killed leader for a moment; the group must be empty.
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(self.process.pid, 0)
-            except ProcessLookupError:
-                return
+        if not _wait_for_exit(members, timeout=30):
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            time.sleep(0.05)
+                os.killpg(group, signal.SIGKILL)
+            assert _wait_for_exit(members, timeout=30), "the server's processes outlived SIGKILL"
+        if self.output is not None:
+            self.output.join(timeout=30)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -61,9 +61,6 @@ class Command(BaseCommand):
         # Fail here with one clear line rather than in every worker.
         connection.ensure_connection()
         connection.close()
-        self.stdout.write(
-            f"Samenbieb serves http://{options['host']}:{options['port']}/ (Ctrl+C stops)"
-        )
         if settings.MAIL_DIR is not None:
             self.stdout.write(f"Mail is not sent: each message is written to {settings.MAIL_DIR}")
         jobs = None if options["no_jobs"] else jobs_start()
@@ -83,6 +80,13 @@ class Command(BaseCommand):
                 jobs_stop(jobs)
 
     def _serve(self, options: dict[str, Any]) -> None:
+        address = f"http://{options['host']}:{options['port']}/"
+
+        def when_ready(_arbiter: Any) -> None:
+            # Written once gunicorn listens: scripts and tests wait for this line.
+            self.stdout.write(f"Samenbieb serves {address} (Ctrl+C stops)")
+            self.stdout.flush()
+
         _Gunicorn(
             {
                 "bind": f"{options['host']}:{options['port']}",
@@ -93,6 +97,7 @@ class Command(BaseCommand):
                 "errorlog": "-",
                 "loglevel": "warning",
                 "timeout": 60,
+                "when_ready": when_ready,
             }
         ).run()
 

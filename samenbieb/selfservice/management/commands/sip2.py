@@ -85,18 +85,21 @@ class Command(BaseCommand):
             )
         )
         scheme = "TLS" if context else "plain TCP"
-        self.stdout.write(
+        # Written once the socket listens: scripts and tests wait for this line.
+        listening = (
             f"Samenbieb SIP2 serves {scheme} on {options['host']}:{options['port']} "
             f"(up to {files} open files; Ctrl+C stops)"
         )
-        asyncio.run(self._run(server, options["parent"]))
+        asyncio.run(self._run(server, options["parent"], listening))
         self.stdout.write("Samenbieb SIP2 stopped")
 
-    async def _run(self, server: Sip2Server, parent: int | None) -> None:
+    async def _run(self, server: Sip2Server, parent: int | None, listening: str) -> None:
         try:
             await server.start()
         except OSError as exc:
             raise CommandError(f"Cannot listen: {exc}") from exc
+        self.stdout.write(listening)
+        self.stdout.flush()
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
