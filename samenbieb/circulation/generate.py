@@ -693,6 +693,11 @@ def _indexes_rebuilt(table: str, rebuild: bool, progress: Progress | None) -> It
         )
         indexes = cursor.fetchall()
         quoted = connection.ops.quote_name(table)
+        # Rows inserted earlier in this transaction (a whole network generated in one call)
+        # leave deferred foreign-key checks pending on the tables these keys point to, and
+        # PostgreSQL refuses to alter a table with pending trigger events: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, _definition in keys:
             cursor.execute(
                 f"ALTER TABLE {quoted} DROP CONSTRAINT {connection.ops.quote_name(name)}"

@@ -189,3 +189,37 @@ def test_without_loans_the_copies_keep_their_status():
 
     assert not Loan.objects.exists()
     assert synthetic_items().filter(status=ItemStatus.ON_LOAN).exists()
+
+
+def test_a_whole_network_with_a_bulk_load_of_loans_is_made_in_one_call(monkeypatch):
+    """On PostgreSQL a large load drops the loan table's indexes and foreign keys and
+    builds them again, in the same transaction as the rest of the network."""
+    from django.db import connection
+
+    from samenbieb.circulation import generate
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the index rebuild is PostgreSQL only")
+
+    def loan_constraints() -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conname, contype FROM pg_constraint"
+                " WHERE conrelid = 'circulation_loan'::regclass ORDER BY conname"
+            )
+            keys = cursor.fetchall()
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'circulation_loan'"
+                " ORDER BY indexname"
+            )
+            return keys + cursor.fetchall()
+
+    before = loan_constraints()
+    monkeypatch.setattr(generate, "REBUILD_FROM", 500)
+
+    counts = network_generate(
+        scale="tiny", seed=11, today=TODAY, records=100, items=200, persons=150, loans=1_000
+    ).counts
+
+    assert counts["loans"] == 1_000
+    assert loan_constraints() == before
