@@ -185,6 +185,26 @@ def test_format_and_language_filters_with_facets_of_the_other_values():
     assert facet(result, "language") == {"dut": 1, "eng": 1}
 
 
+def test_searches_of_the_same_shape_each_count_their_own_matches():
+    """The facet statement is compiled once per shape (facets and places) and reused:
+    each search must still count its own matches, never the previous search's."""
+    indexed_record("Tuinieren voor beginners", format=Format.BOOK, language="dut", year=1995)
+    indexed_record("Tuinieren in de winter", format=Format.DVD, language="dut", year=2012)
+    indexed_record("Sterren kijken", format=Format.BOOK, language="eng", year=2021)
+    indexed_record("Sterren en planeten", format=Format.BOOK, language="eng", year=2022)
+    indexed_record("Sterren van het doek", format=Format.DVD, language="dut", year=2023)
+
+    garden, stars = find("tuinieren"), find("sterren")
+
+    assert facet(garden, "format") == {"book": 1, "dvd": 1}
+    assert facet(garden, "language") == {"dut": 2}
+    assert facet(garden, "decade") == {"2010": 1, "1990": 1}
+    assert facet(stars, "format") == {"book": 2, "dvd": 1}
+    assert facet(stars, "language") == {"eng": 2, "dut": 1}
+    assert facet(stars, "decade") == {"2020": 3}
+    assert facet(find("tuinieren"), "format") == facet(garden, "format")
+
+
 def test_year_range_and_decade_facet():
     for year in (1985, 1999, 2003, 2021):
         indexed_record(f"Reisgids {year}", year=year)

@@ -87,34 +87,22 @@ def _first_ids(rows: QuerySet[SearchFacets]) -> list[int]:
     return list(rows.order_by().values_list("record_id", flat=True)[: CAP + 1])
 
 
-def _among(engine: Backend, ids: list[int]) -> QuerySet[SearchFacets]:
-    return SearchFacets.objects.filter(record_id__in=RawSQL(*engine.id_list(ids)))  # noqa: S611
-
-
 def _facets(
     engine: Backend, text: QuerySet[SearchFacets], query: SearchQuery, found: list[int]
 ) -> tuple[dict[str, Facet], bool]:
     """Each facet counts the matches under every filter but its own."""
     exact = len(found) <= FACET_CAP
-    in_found = _among(engine, found[:FACET_CAP])
     active = filters.active(query)
-
-    def over(name: str) -> QuerySet[SearchFacets]:
-        nonlocal exact
-        if name not in active:
-            return in_found
-        own = _first_ids(filters.apply(text, query, skip=name))
-        exact = exact and len(own) <= FACET_CAP
-        return _among(engine, own[:FACET_CAP])
-
     # The facets of the shared match set come from one grouped query; a facet whose own
     # filter is set counts its own set.
     near = query.near or query.available
     shared = [name for name in filters.FACETS if name not in active]
-    facets = filters.record_facets(in_found, shared, near) if shared else {}
+    facets = filters.facets_of(engine, found[:FACET_CAP], shared, near) if shared else {}
     for name in filters.FACETS:
         if name in active:
-            facets.update(filters.record_facets(over(name), [name], near))
+            own = _first_ids(filters.apply(text, query, skip=name))
+            exact = exact and len(own) <= FACET_CAP
+            facets.update(filters.facets_of(engine, own[:FACET_CAP], [name], near))
     return {name: facets[name] for name in filters.FACETS}, exact
 
 

@@ -7,10 +7,18 @@ its items change (:mod:`.availability`).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from samenbieb.catalog.models import SearchFacets
 from samenbieb.catalog.search import availability as shelf
+from samenbieb.catalog.search.backend import Backend
 from samenbieb.catalog.search.types import (
     AUDIENCE_AGES,
     Audience,
@@ -91,20 +99,15 @@ def active(query: SearchQuery) -> set[str]:
     return {name for name, value in chosen.items() if value}
 
 
-def record_facets(
-    records: QuerySet[SearchFacets], names: list[str], near: Availability | None = None
-) -> dict[str, Facet]:
-    """The facets ``names`` (of :data:`FACETS`) over ``records``, in one query.
-
-    The rows are grouped by every facet's value at once (a few hundred groups at most),
-    and each facet sums its own values from them: one pass over the matches instead of
-    one per facet. Availability counts the places of :func:`places` for ``near``.
-    """
+def _facet_rows(
+    records: QuerySet[SearchFacets], names: list[str], where: list[Availability]
+) -> tuple[QuerySet[SearchFacets, Any], list[str], dict[str, list[str]]]:
+    """The grouped query behind :func:`record_facets`, the columns it returns and which
+    columns belong to which facet."""
     flags = {
         f"aud_{a.value}": Case(When(audience_q(a), then=Value(1)), default=Value(0))
         for a in Audience
     }
-    where = places(near) if AVAILABILITY in names else []
     shelf_flags = {
         f"av_{p.scope.value}": Case(When(available_q(p), then=Value(1)), default=Value(0))
         for p in where
@@ -118,6 +121,81 @@ def record_facets(
         .values_list(*wanted)
         .annotate(n=Count("pk"))
     )
+    return rows, wanted, columns
+
+
+def record_facets(
+    records: QuerySet[SearchFacets], names: list[str], near: Availability | None = None
+) -> dict[str, Facet]:
+    """The facets ``names`` (of :data:`FACETS`) over ``records``, in one query.
+
+    The rows are grouped by every facet's value at once (a few hundred groups at most),
+    and each facet sums its own values from them: one pass over the matches instead of
+    one per facet. Availability counts the places of :func:`places` for ``near``.
+    """
+    where = places(near) if AVAILABILITY in names else []
+    rows, wanted, columns = _facet_rows(records, names, where)
+    return _facets_from(list(rows), names, wanted, columns, where)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    sql: str
+    params: tuple[Any, ...]
+    ids_at: int  # the position of the id list among ``params``
+    order: list[int]  # where each wanted column (and the count, last) is in a row
+    wanted: list[str]
+    columns: dict[str, list[str]]
+
+
+# A stand-in id list: its parameter is found in the compiled statement and replaced.
+_SENTINEL_IDS = (-7, -3, -1)
+
+
+@functools.lru_cache(maxsize=128)
+def _statement(
+    engine_type: type[Backend], names: tuple[str, ...], where: tuple[Availability, ...]
+) -> _Statement:
+    id_sql, (sentinel,) = engine_type().id_list(_SENTINEL_IDS)
+    among = SearchFacets.objects.filter(record_id__in=RawSQL(id_sql, [sentinel]))  # noqa: S611
+    rows, wanted, columns = _facet_rows(among, list(names), list(where))
+    sql, params = rows.query.sql_with_params()
+    (ids_at,) = [i for i, param in enumerate(params) if param == sentinel]
+    query = rows.query
+    # The statement's column order, as Django's own values iterables read it.
+    selected = (
+        list(query.selected)
+        if query.selected
+        else [*query.extra_select, *query.values_select, *query.annotation_select]
+    )
+    order = [selected.index(column) for column in [*wanted, "n"]]
+    return _Statement(sql, tuple(params), ids_at, order, wanted, columns)
+
+
+def facets_of(
+    engine: Backend, ids: Sequence[int], names: list[str], near: Availability | None = None
+) -> dict[str, Facet]:
+    """:func:`record_facets` over the search rows of ``ids``, from a statement compiled
+    once per shape (facets and places): building the grouped query with its audience and
+    availability cases cost about as much as running it."""
+    where = places(near) if AVAILABILITY in names else []
+    statement = _statement(type(engine), tuple(names), tuple(where))
+    params = list(statement.params)
+    params[statement.ids_at] = engine.id_list(ids)[1][0]
+    with connection.cursor() as cursor:
+        cursor.execute(statement.sql, params)
+        raw = cursor.fetchall()
+    rows = [tuple(row[i] for i in statement.order) for row in raw]
+    return _facets_from(rows, names, statement.wanted, statement.columns, where)
+
+
+def _facets_from(
+    rows: Sequence[Sequence[Any]],
+    names: list[str],
+    wanted: list[str],
+    columns: dict[str, list[str]],
+    where: list[Availability],
+) -> dict[str, Facet]:
     sums: dict[str, dict[object, int]] = {name: {} for name in names}
     for row in rows:
         values, n = dict(zip(wanted, row[:-1], strict=True)), row[-1]
