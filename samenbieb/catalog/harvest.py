@@ -6,7 +6,11 @@ A record's datestamp is its ``updated_at``.
 
 Sets: ``format:<format>`` for each format, ``org:<id>`` for each library organisation
 that owns a copy (an item) of the record, and the parents ``format`` and ``org``. Who
-owns copies of which title is public: the catalogue shows it to everyone.
+owns copies of which title is public: the catalogue shows it to everyone. A withdrawn
+copy no longer counts. The holdings services give the record a fresh datestamp whenever
+a copy is added, moved to another record or withdrawn
+(:func:`samenbieb.catalog.services.records_touch`), so an incremental harvest sees the
+record's new set memberships.
 
 Pages go by record id, not by datestamp: a record changed during a harvest keeps its
 place, so a harvest that resumes after it neither skips it nor sends it twice.
@@ -22,11 +26,16 @@ from dataclasses import dataclass
 from django.db.models import Exists, Min, OuterRef, Prefetch, QuerySet
 
 from samenbieb.catalog.models import Contributor, Format, Record, Subject
-from samenbieb.holdings.models import Item
+from samenbieb.holdings.models import Item, ItemStatus
 from samenbieb.network.models import Organisation
 
 FORMAT_SETS = "format"
 ORGANISATION_SETS = "org"
+
+
+def _copies() -> QuerySet[Item]:
+    """The items that put their record in their organisation's set: all but withdrawn."""
+    return Item.objects.exclude(status=ItemStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -48,7 +57,7 @@ def harvest_sets() -> list[HarvestSet]:
     sets = [HarvestSet(FORMAT_SETS, "Format"), HarvestSet(ORGANISATION_SETS, "Owner")]
     sets += [HarvestSet(f"{FORMAT_SETS}:{value}", str(label)) for value, label in Format.choices]
     owners = Organisation.objects.filter(
-        Exists(Item.objects.filter(organisation_id=OuterRef("pk")))
+        Exists(_copies().filter(organisation_id=OuterRef("pk")))
     ).order_by("pk")
     sets += [
         HarvestSet(f"{ORGANISATION_SETS}:{pk}", f"{name} ({isil})")
@@ -81,7 +90,7 @@ def _filtered(
         return records
     if selection.kind == FORMAT_SETS:
         return records.filter(format=selection.value) if selection.value else records
-    items = Item.objects.filter(record_id=OuterRef("pk"))
+    items = _copies().filter(record_id=OuterRef("pk"))
     if selection.value:
         items = items.filter(organisation_id=int(selection.value))
     return records.filter(Exists(items))
@@ -137,7 +146,8 @@ def set_specs(records: Sequence[Record]) -> dict[int, list[str]]:
     ids = [record.pk for record in records]
     if ids:
         pairs = (
-            Item.objects.filter(record_id__in=ids)
+            _copies()
+            .filter(record_id__in=ids)
             .order_by("record_id", "organisation_id")
             .values_list("record_id", "organisation_id")
             .distinct()
