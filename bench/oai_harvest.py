@@ -113,12 +113,12 @@ def serialise_in_process() -> tuple[list[float], int]:
         if not page:
             return latencies, count
         collection = etree.Element(f"{{{metadata.MARC_NS}}}collection")
-        for record in page:
-            collection.append(metadata.marcxml(record))
+        for record, relations in page:
+            collection.append(metadata.marcxml(record, relations))
         etree.tostring(collection, encoding="UTF-8")
         latencies.append(time.perf_counter() - start)
         count += len(page)
-        after = page[-1].pk
+        after = page[-1][0].pk
         if len(latencies) % 200 == 0:
             note(f"  in-process: {count:,} records")
 

@@ -209,12 +209,13 @@ def _search_retrieve(params: dict[str, str], dialect: Dialect) -> etree._Element
     if ids:
         records = _sub(root, f"{s}records")
         render = schema.render
-        for position, record in enumerate(harvest.records_with_metadata(ids), start=start):
+        harvested = harvest.records_with_metadata(ids)
+        for position, (record, relations) in enumerate(harvested, start=start):
             element = _sub(records, f"{s}record")
             _sub(element, f"{s}recordSchema", schema.identifier)
             _sub(element, f"{s}{dialect.packing_element}", packing)
             data = _sub(element, f"{s}recordData")
-            rendered = render(record)  # type: ignore[operator]
+            rendered = render(record, relations)  # type: ignore[operator]
             if packing == "xml":
                 data.append(rendered)
             else:
