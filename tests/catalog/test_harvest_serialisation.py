@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def test_a_page_serialises_byte_for_byte_as_before_with_every_field_kind():
     ids = harvest_catalogue()
-    page = [pair for pair in harvest.harvest_page(after_id=FIRST_ID - 1, limit=1000)
-            if pair[0].pk in ids]  # fmt: skip
-    assert [record.pk for record, _ in page][:4] == ids[:4]
+    # The imported records get ids from the database's sequence: before or after ours.
+    by_id = {record.pk: (record, rows) for record, rows in harvest.harvest_page(limit=10_000)}
+    page = [by_id[pk] for pk in ids]
     parts = []
     for record, relations in page:
         parts.append(etree.tostring(metadata.marcxml(record, relations), encoding="UTF-8"))
@@ -32,8 +32,8 @@ def test_a_page_reads_each_relation_in_one_query(django_assert_num_queries):
     harvest_catalogue()
     # The records, then contributors, subjects and identifiers: four in all.
     with django_assert_num_queries(4):
-        page = harvest.harvest_page(limit=250)
-    assert len(page) > 5
+        page = harvest.harvest_page(after_id=FIRST_ID - 1, limit=250)
+    assert len(page) >= 4
     full = dict(page)
     record = next(r for r in full if r.pk == FIRST_ID)
     assert full[record].contributors[0] == ("Jansen, Anna", "author")
