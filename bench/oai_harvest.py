@@ -115,11 +115,11 @@ def serialise_in_process() -> Iterator[Page]:
         if not page:
             return
         collection = etree.Element(f"{{{metadata.MARC_NS}}}collection")
-        for record in page:
-            collection.append(metadata.marcxml(record))
+        for record, relations in page:
+            collection.append(metadata.marcxml(record, relations))
         etree.tostring(collection, encoding="UTF-8")
         yield time.perf_counter() - start, len(page)
-        after = page[-1].pk
+        after = page[-1][0].pk
 
 
 def alternate(port: int) -> tuple[list[Page], list[Page]]:

@@ -7,14 +7,17 @@ synthetic benchmark catalogue, records typed in the administration) gets a MARC 
 made from its fields. Dublin Core is mapped from the fields, following the Library of
 Congress MARC to Dublin Core crosswalk where a field has a MARC origin.
 
-The records passed in should have ``contributors``, ``subjects`` and ``identifiers``
-prefetched (see :func:`samenbieb.catalog.harvest.with_metadata`).
+The record's contributors, subjects and identifiers come alongside it as plain rows
+(:class:`Relations`, read by :mod:`samenbieb.catalog.harvest` with one query per relation
+for a whole page): building a model instance per row cost more than the serialising.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
+from dataclasses import field as default
 
 from lxml import etree
 from pymarc import Record as MarcRecord
@@ -66,6 +69,15 @@ _RELATOR = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """A record's related rows, in their order: what MARCXML and Dublin Core read of them."""
+
+    contributors: list[tuple[str, str]] = default(default_factory=list)  # (name, role)
+    subjects: list[str] = default(default_factory=list)  # terms
+    identifiers: list[tuple[str, str]] = default(default_factory=list)  # (kind, value)
+
+
 def xml_text(value: str) -> str:
     """``value`` without the characters XML cannot carry."""
     return _NOT_XML.sub("", value)
@@ -80,13 +92,13 @@ def _sub(parent: etree._Element, name: str, text: str, **attributes: str) -> etr
 # MARCXML -----------------------------------------------------------------------------------
 
 
-def marcxml(record: Record) -> etree._Element:
+def marcxml(record: Record, relations: Relations) -> etree._Element:
     """The record as a MARCXML ``record`` element (namespace MARC21/slim)."""
     element = etree.Element(f"{_M}record", nsmap={None: MARC_NS, "xsi": XSI_NS})
     element.set(_XSI_LOCATION, f"{MARC_NS} {MARC_SCHEMA}")
     source = bytes(record.marc or b"")
     if not (source and _marc_from_source(element, source)):
-        _marc_from_fields(element, record)
+        _marc_from_fields(element, record, relations)
     return element
 
 
@@ -144,7 +156,7 @@ def _datafield(
         _sub(datafield, f"{_M}subfield", value, code=code)
 
 
-def _marc_from_fields(element: etree._Element, record: Record) -> None:
+def _marc_from_fields(element: etree._Element, record: Record, relations: Relations) -> None:
     known = record.format in Format.values
     kind = _LEADER_TYPE.get(Format(record.format), "a") if known else "a"
     level = "s" if record.format == Format.MAGAZINE else "m"
@@ -154,18 +166,18 @@ def _marc_from_fields(element: etree._Element, record: Record) -> None:
     language = (record.language or "und").ljust(3)[:3]
     fixed = f"000000s{year}    xx            000 0 {language} d"
     _sub(element, f"{_M}controlfield", fixed, tag="008")
-    identifiers = list(record.identifiers.all())
-    isbns = [i.value for i in identifiers if i.kind == IdentifierKind.ISBN] or (
+    isbns = [value for kind, value in relations.identifiers if kind == IdentifierKind.ISBN] or (
         [record.isbn] if record.isbn else []
     )
     for isbn in isbns:
         _datafield(element, "020", [("a", isbn)])
     if record.issn:
         _datafield(element, "022", [("a", record.issn)])
-    contributors = sorted(record.contributors.all(), key=lambda c: (c.position, c.pk))
-    main = next((c for c in contributors if c.role == ContributorRole.AUTHOR), None)
+    contributors = relations.contributors
+    main = next((i for i, (_, role) in enumerate(contributors) if role == ContributorRole.AUTHOR),
+                None)  # fmt: skip
     if main is not None:
-        _datafield(element, "100", [("a", main.name)], "1 ")
+        _datafield(element, "100", [("a", contributors[main][0])], "1 ")
     title_ind = "1" if main is not None else "0"
     _datafield(
         element,
@@ -186,41 +198,40 @@ def _marc_from_fields(element: etree._Element, record: Record) -> None:
     )
     _datafield(element, "490", [("a", record.series), ("v", record.series_number)], "0 ")
     _datafield(element, "520", [("a", record.summary)])
-    for subject in sorted(record.subjects.all(), key=lambda s: (s.position, s.pk)):
-        _datafield(element, "650", [("a", subject.term)], " 4")
+    for term in relations.subjects:
+        _datafield(element, "650", [("a", term)], " 4")
     _datafield(element, "655", [("a", record.genre)], " 4")
-    for contributor in contributors:
-        if contributor is main:
+    for index, (name, role) in enumerate(contributors):
+        if index == main:
             continue
-        relator = _RELATOR.get(ContributorRole(contributor.role), "")
-        _datafield(element, "700", [("a", contributor.name), ("4", relator)], "1 ")
+        relator = _RELATOR.get(ContributorRole(role), "")
+        _datafield(element, "700", [("a", name), ("4", relator)], "1 ")
 
 
 # Dublin Core -------------------------------------------------------------------------------
 
 
-def dublin_core(record: Record) -> etree._Element:
+def dublin_core(record: Record, relations: Relations) -> etree._Element:
     """The record as an ``oai_dc:dc`` element (unqualified Dublin Core)."""
     element = etree.Element(
         f"{{{OAI_DC_NS}}}dc", nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS}
     )
     element.set(_XSI_LOCATION, f"{OAI_DC_NS} {OAI_DC_SCHEMA}")
-    for tag, value in dublin_core_values(record):
+    for tag, value in dublin_core_values(record, relations):
         _sub(element, f"{_DC}{tag}", value)
     return element
 
 
-def dublin_core_values(record: Record) -> list[tuple[str, str]]:
+def dublin_core_values(record: Record, relations: Relations) -> list[tuple[str, str]]:
     """The (element, value) pairs of the record's Dublin Core, in schema order."""
     values: list[tuple[str, str]] = []
     title = f"{record.title} : {record.subtitle}" if record.subtitle else record.title
     values.append(("title", title))
-    contributors = sorted(record.contributors.all(), key=lambda c: (c.position, c.pk))
-    for contributor in contributors:
-        tag = "creator" if contributor.role == ContributorRole.AUTHOR else "contributor"
-        values.append((tag, contributor.name))
-    for subject in sorted(record.subjects.all(), key=lambda s: (s.position, s.pk)):
-        values.append(("subject", subject.term))
+    for name, role in relations.contributors:
+        tag = "creator" if role == ContributorRole.AUTHOR else "contributor"
+        values.append((tag, name))
+    for term in relations.subjects:
+        values.append(("subject", term))
     if record.summary:
         values.append(("description", record.summary))
     if record.publisher:
@@ -229,7 +240,7 @@ def dublin_core_values(record: Record) -> list[tuple[str, str]]:
         values.append(("date", str(record.year)))
     known = record.format in Format.values
     values.append(("type", _DC_TYPE.get(Format(record.format), "Text") if known else "Text"))
-    isbns = [i.value for i in record.identifiers.all() if i.kind == IdentifierKind.ISBN]
+    isbns = [value for kind, value in relations.identifiers if kind == IdentifierKind.ISBN]
     for isbn in isbns or ([record.isbn] if record.isbn else []):
         values.append(("identifier", f"urn:isbn:{isbn}"))
     if record.issn:

@@ -9,7 +9,7 @@ needs the catalogue capability in at least one organisation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 from typing import Any
 
@@ -192,6 +192,19 @@ def record_export_queryset(*, since: dt.datetime | None = None) -> QuerySet[Reco
     if since is not None:
         records = records.filter(updated_at__gte=since)
     return records.order_by("id")
+
+
+def records_touch(*, record_ids: Iterable[int]) -> None:
+    """Give these records a fresh ``updated_at`` (their OAI-PMH datestamp), in one UPDATE.
+
+    For changes that alter what harvesters see of a record without changing its fields:
+    which libraries own copies of it decides its ``org:`` sets, so the holdings services
+    call this when copies are added, moved to another record or withdrawn. An incremental
+    harvest (``from=``) then sends the record again with its new set memberships.
+    """
+    ids = sorted(set(record_ids))
+    if ids:
+        Record.objects.filter(pk__in=ids).update(updated_at=timezone.now())
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from samenbieb.catalog import search
 from samenbieb.catalog.models import Record
+from samenbieb.catalog.services import records_touch
 from samenbieb.core.audit import audit_record
 from samenbieb.holdings import states
 from samenbieb.holdings.barcodes import barcode_normalise
@@ -28,7 +29,7 @@ from samenbieb.holdings.errors import (
     DuplicateBarcode,
     FieldNotEditable,
 )
-from samenbieb.holdings.models import Item, ItemType
+from samenbieb.holdings.models import Item, ItemStatus, ItemType
 from samenbieb.network import tenancy
 from samenbieb.network.models import Branch, Organisation, StaffUser
 from samenbieb.network.roles import Capability
@@ -116,6 +117,7 @@ def item_add(
     item.full_clean(exclude=["barcode"])
     _save_unique(item, actor)
     search.availability_refresh([record.pk])
+    records_touch(record_ids=[record.pk])  # the record may join the library's OAI set
     audit_record(
         actor=actor,
         event_type="holdings.item.added",
@@ -176,6 +178,7 @@ def items_add(*, actor: StaffUser | None, items: Sequence[NewItem]) -> list[Item
         _refuse_duplicate(actor, barcode, exclude_pk=None)
     created = Item.objects.bulk_create(rows, batch_size=500)
     search.availability_refresh(item.record_id for item in created)
+    records_touch(record_ids=(item.record_id for item in created))
     per_organisation = Counter(item.organisation_id for item in created)
     for organisation_id, count in sorted(per_organisation.items()):
         audit_record(
@@ -220,6 +223,8 @@ def item_update(*, actor: StaffUser | None, item: Item, **changes: Any) -> Item:
     _save_unique(locked, actor)
     if "record" in changed:
         search.availability_refresh([record_before, locked.record_id])
+        # One record may leave the library's OAI set, the other join it.
+        records_touch(record_ids=[record_before, locked.record_id])
     for name in changed:
         setattr(item, name, getattr(locked, name))
     item.updated_at = locked.updated_at
@@ -278,8 +283,9 @@ def item_circulate(
 
     Circulation lends and takes back other libraries' items at any branch of the network,
     so it checks its own capability at the branch and records its own audit event (the
-    loan, hold or transit); this only keeps the lifecycle table and the search
-    availability right. Must run inside the caller's transaction.
+    loan, hold or transit); this only keeps the lifecycle table, the search availability
+    and (for a withdrawal) the record's OAI datestamp right. Must run inside the caller's
+    transaction.
     """
     item.status = states.item_next_status(item.status, str(trigger))
     item.status_changed_at = timezone.now()
@@ -289,3 +295,6 @@ def item_circulate(
         update_fields.append("current_branch")
     item.save(update_fields=update_fields)
     search.availability_refresh([item.record_id])
+    if item.status == ItemStatus.WITHDRAWN:
+        # A withdrawn copy no longer counts for its library's OAI set (catalog.harvest).
+        records_touch(record_ids=[item.record_id])

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from lxml import etree
 
 from samenbieb.catalog import harvest, metadata
+from samenbieb.catalog.metadata import Relations
 from samenbieb.catalog.models import Record
 from samenbieb.interfaces.oai.protocol import (
     OaiError,
@@ -44,7 +45,7 @@ class MetadataFormat:
         prefix: str,
         schema: str,
         namespace: str,
-        render: Callable[[Record], etree._Element],
+        render: Callable[[Record, Relations], etree._Element],
     ) -> None:
         self.prefix, self.schema, self.namespace, self.render = prefix, schema, namespace, render
 
@@ -106,11 +107,17 @@ def _header(parent: etree._Element, record: Record, sets: list[str]) -> None:
         _sub(header, "setSpec", spec)
 
 
-def _record(parent: etree._Element, record: Record, sets: list[str], fmt: MetadataFormat) -> None:
+def _record(
+    parent: etree._Element,
+    harvested: tuple[Record, Relations],
+    sets: list[str],
+    fmt: MetadataFormat,
+) -> None:
+    record, relations = harvested
     element = _sub(parent, "record")
     _header(element, record, sets)
     if record.deleted_at is None:  # a deleted record has a header only
-        _sub(element, "metadata").append(fmt.render(record))
+        _sub(element, "metadata").append(fmt.render(record, relations))
 
 
 def _format(prefix: str | None) -> MetadataFormat:
@@ -157,11 +164,12 @@ def _list_sets(body: etree._Element, query: OaiRequest) -> None:
 
 def _get_record(body: etree._Element, query: OaiRequest) -> None:
     pk = _record_id(query.identifier or "")
-    record = harvest.harvest_record(pk) if pk is not None else None
-    if record is None:
+    harvested = harvest.harvest_record(pk) if pk is not None else None
+    if harvested is None:
         raise OaiError("idDoesNotExist", "No record has this identifier.")
     fmt = _format(query.prefix)
-    _record(_sub(body, "GetRecord"), record, harvest.set_specs([record])[record.pk], fmt)
+    record = harvested[0]
+    _record(_sub(body, "GetRecord"), harvested, harvest.set_specs([record])[record.pk], fmt)
 
 
 def _list(body: etree._Element, query: OaiRequest) -> None:
@@ -173,7 +181,7 @@ def _list(body: etree._Element, query: OaiRequest) -> None:
             raise OaiError("badArgument", "There is no such set; ListSets names them.")
     with_records = query.verb == "ListRecords"
     per_page = RECORDS_PER_PAGE if with_records else HEADERS_PER_PAGE
-    records = harvest.harvest_page(
+    page = harvest.harvest_page(
         selection=selection,
         since=query.since,
         before=query.before,
@@ -181,14 +189,16 @@ def _list(body: etree._Element, query: OaiRequest) -> None:
         limit=per_page + 1,
         metadata=with_records,
     )
-    more, records = len(records) > per_page, records[:per_page]
-    if not records and not query.resumed:
+    more, page = len(page) > per_page, page[:per_page]
+    if not page and not query.resumed:
         raise OaiError("noRecordsMatch", "No records match these arguments.")
+    records = [record for record, _ in page]
     sets = harvest.set_specs(records)
     listing = _sub(body, query.verb)
-    for record in records:
+    for harvested in page:
+        record = harvested[0]
         if with_records:
-            _record(listing, record, sets[record.pk], fmt)
+            _record(listing, harvested, sets[record.pk], fmt)
         else:
             _header(listing, record, sets[record.pk])
     if more or query.resumed:

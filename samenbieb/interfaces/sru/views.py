@@ -24,6 +24,7 @@ from samenbieb.security.ratelimit import rate_limited
 DEFAULT_RECORDS = 10
 MAX_RECORDS = 100
 EXPLAIN_NS = "http://explain.z3950.org/dtd/2.0/"
+XCQL_NS = "http://www.loc.gov/zing/cql/xcql/"
 
 
 @dataclass(frozen=True)
@@ -161,11 +162,12 @@ def sru(request: HttpRequest) -> HttpResponse:
         return _response(_search_retrieve(params, dialect))
     except Diagnostic as error:
         s = f"{{{dialect.namespace}}}"
-        explaining = operation == "explain"
-        name = "explainResponse" if explaining else "searchRetrieveResponse"
-        root = etree.Element(f"{s}{name}", nsmap={"srw": dialect.namespace})
-        _sub(root, f"{s}version", dialect.version)
-        if not explaining:
+        if operation == "explain":
+            # The schemas require the explain record, and it tells the client what we do.
+            root = _explain(request, dialect)
+        else:
+            root = etree.Element(f"{s}searchRetrieveResponse", nsmap={"srw": dialect.namespace})
+            _sub(root, f"{s}version", dialect.version)
             _sub(root, f"{s}numberOfRecords", "0")
         _diagnostics(root, dialect, error)
         return _response(root, 400 if dialect is SRU_2 else 200)
@@ -194,7 +196,8 @@ def _search_retrieve(params: dict[str, str], dialect: Dialect) -> etree._Element
     if packing not in {"xml", "string"}:
         raise Diagnostic(71, "Unsupported record packing", packing)
     try:
-        search = expression(cql.parse(params["query"]))
+        query = cql.parse(params["query"])
+        search = expression(query)
     except cql.CqlError as error:
         raise Diagnostic(error.diagnostic, error.message, error.details) from None
     total, ids = search_boolean(search, offset=start - 1, limit=maximum)
@@ -206,12 +209,13 @@ def _search_retrieve(params: dict[str, str], dialect: Dialect) -> etree._Element
     if ids:
         records = _sub(root, f"{s}records")
         render = schema.render
-        for position, record in enumerate(harvest.records_with_metadata(ids), start=start):
+        harvested = harvest.records_with_metadata(ids)
+        for position, (record, relations) in enumerate(harvested, start=start):
             element = _sub(records, f"{s}record")
             _sub(element, f"{s}recordSchema", schema.identifier)
             _sub(element, f"{s}{dialect.packing_element}", packing)
             data = _sub(element, f"{s}recordData")
-            rendered = render(record)  # type: ignore[operator]
+            rendered = render(record, relations)  # type: ignore[operator]
             if packing == "xml":
                 data.append(rendered)
             else:
@@ -223,11 +227,40 @@ def _search_retrieve(params: dict[str, str], dialect: Dialect) -> etree._Element
         echo = _sub(root, f"{s}echoedSearchRetrieveRequest")
         _sub(echo, f"{s}version", dialect.version)
         _sub(echo, f"{s}query", params["query"])
+        # The SRU 1.1 schema requires the parsed query too, in XCQL.
+        _xcql(etree.SubElement(echo, f"{s}xQuery", nsmap={"xcql": XCQL_NS}), query)
         _sub(echo, f"{s}startRecord", str(start))
         _sub(echo, f"{s}maximumRecords", str(maximum))
         _sub(echo, f"{s}recordPacking", packing)
         _sub(echo, f"{s}recordSchema", schema.identifier)
     return root
+
+
+def _xcql(operand: etree._Element, query: cql.Query) -> None:
+    """``query`` as XCQL inside ``operand`` (an element of XCQL's operandType)."""
+    x = f"{{{XCQL_NS}}}"
+    if query.prefixes:
+        prefixes = _sub(operand, f"{x}prefixes")
+        for name, identifier in query.prefixes.items():
+            prefix = _sub(prefixes, f"{x}prefix")
+            _sub(prefix, f"{x}name", name)
+            _sub(prefix, f"{x}identifier", identifier)
+    _xcql_node(operand, query.root)
+
+
+def _xcql_node(parent: etree._Element, node: cql.Node) -> None:
+    # No modifiers: a query with any is answered with a diagnostic before it is echoed.
+    x = f"{{{XCQL_NS}}}"
+    if isinstance(node, cql.SearchClause):
+        clause = _sub(parent, f"{x}searchClause")
+        _sub(clause, f"{x}index", node.index)
+        _sub(_sub(clause, f"{x}relation"), f"{x}value", node.relation)
+        _sub(clause, f"{x}term", node.term)
+        return
+    triple = _sub(parent, f"{x}triple")
+    _sub(_sub(triple, f"{x}boolean"), f"{x}value", node.operator)
+    _xcql_node(_sub(triple, f"{x}leftOperand"), node.left)
+    _xcql_node(_sub(triple, f"{x}rightOperand"), node.right)
 
 
 _INDEXES = (

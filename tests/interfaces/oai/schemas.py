@@ -28,7 +28,7 @@ _ALL = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema">
 </schema>"""
 
 
-class _OfficialSchemas(etree.Resolver):
+class OfficialSchemas(etree.Resolver):
     def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
         name = _LOCAL.get(system_url)
         return self.resolve_filename(str(XSD / name), context) if name else None
@@ -37,7 +37,7 @@ class _OfficialSchemas(etree.Resolver):
 @cache
 def schema() -> etree.XMLSchema:
     parser = etree.XMLParser(no_network=True)
-    parser.resolvers.add(_OfficialSchemas())
+    parser.resolvers.add(OfficialSchemas())
     return etree.XMLSchema(etree.fromstring(_ALL.encode(), parser))
 
 
