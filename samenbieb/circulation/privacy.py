@@ -101,7 +101,9 @@ def anonymise(person: Person, now: dt.datetime) -> int:
     """Cancel active holds (a set-aside copy goes to the next in line), then unlink every
     loan and hold. Charges stay as bookkeeping, linked to the emptied member record."""
     for hold in Hold.objects.filter(person=person, status__in=HOLD_ACTIVE):
-        hold_cancel(actor=None, hold=hold, person=person, reason=ERASURE_REASON, now=now)
+        # Not ``person=``: that would record the member as the actor, and an erasure may be
+        # staff's or the lapsed-member job's; the erasure's own event says who asked.
+        hold_cancel(actor=None, hold=hold, reason=ERASURE_REASON, now=now)
     count = Loan.objects.filter(person=person).update(person=None)
     count += Hold.objects.filter(person=person).update(person=None)
     return count

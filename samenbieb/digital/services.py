@@ -1,8 +1,9 @@
 """State changes of digital access: opening a resource, digital loans and their end.
 
 ``actor`` is the staff user acting, or ``None`` for the system itself (a job) or for a
-member acting for themselves online (the portal has established who they are);
-permissions are checked for staff only. Audit details hold ids, never personal data.
+member acting for themselves online (the portal has established who they are), who is
+then passed as ``member`` so the audit trail names them as the actor; permissions are
+checked for staff only. Audit details hold ids, never personal data.
 """
 
 from __future__ import annotations
@@ -126,7 +127,13 @@ def _keeps_history(person_ids: Iterable[int]) -> set[int]:
     return keep
 
 
-def _close(loans: list[DigitalLoan], *, actor: StaffUser | None, now: dt.datetime) -> None:
+def _close(
+    loans: list[DigitalLoan],
+    *,
+    actor: StaffUser | None,
+    now: dt.datetime,
+    member: Person | None = None,
+) -> None:
     """End ``loans`` (at ``now``, or when they ran out) and unlink them from their member
     unless the member keeps a loan history (ARCHITECTURE.md, privacy by design)."""
     keep = _keeps_history(loan.person_id for loan in loans if loan.person_id is not None)
@@ -142,6 +149,7 @@ def _close(loans: list[DigitalLoan], *, actor: StaffUser | None, now: dt.datetim
             organisation_id=loan.organisation_id,
             target=loan,
             details={"resource": loan.resource_id},
+            member=member if actor is None else None,
         )
 
 
@@ -153,6 +161,7 @@ def _granted(
     organisation_id: int,
     loan: DigitalLoan | None,
     started: bool,
+    member: Person | None,
 ) -> DigitalAccess:
     audit_record(
         actor=actor,
@@ -165,6 +174,7 @@ def _granted(
             "licence": resource.licence,
             "loan": loan.pk if loan is not None else None,
         },
+        member=member if actor is None else None,
     )
     return DigitalAccess(access_url=resource.access_url, loan=loan, loan_started=started)
 
@@ -176,13 +186,16 @@ def digital_access_grant(
     person: Person,
     resource: DigitalResource,
     borrow: bool,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> DigitalAccess:
     """Open ``resource`` for ``person``: a simultaneous-use licence at once; a one copy,
     one user licence on the member's running loan, or on a new loan of a free copy when
     ``borrow`` says the member agreed to start one.
 
-    Raises ResourceUnavailable, MembershipRequired, AllCopiesInUse or LoanNotConfirmed.
+    ``member``: the member who opens or borrows it themselves (the portal), audited as
+    the actor. Raises ResourceUnavailable, MembershipRequired, AllCopiesInUse or
+    LoanNotConfirmed.
     """
     _require(actor, person.home_organisation_id)
     now = now or timezone.now()
@@ -200,6 +213,7 @@ def digital_access_grant(
             organisation_id=membership.organisation_id,
             loan=None,
             started=False,
+            member=member,
         )
     if not locked.copies:
         # A one copy, one user licence without copies is a cataloguing slip: nothing to lend.
@@ -213,6 +227,7 @@ def digital_access_grant(
             organisation_id=running.organisation_id,
             loan=running,
             started=False,
+            member=member,
         )
     in_use = queries.loans_in_use(locked, now)
     if in_use.count() >= locked.copies:
@@ -240,6 +255,7 @@ def digital_access_grant(
         organisation_id=loan.organisation_id,
         target=loan,
         details={"resource": locked.pk, "person": person.pk},
+        member=member if actor is None else None,
     )
     return _granted(
         actor=actor,
@@ -248,6 +264,7 @@ def digital_access_grant(
         organisation_id=loan.organisation_id,
         loan=loan,
         started=True,
+        member=member,
     )
 
 
@@ -261,9 +278,11 @@ def digital_loan_return(
     actor: StaffUser | None,
     person: Person,
     loan_id: int,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> DigitalLoan:
-    """End the member's running loan ``loan_id`` now, so the copy is free for someone else."""
+    """End the member's running loan ``loan_id`` now, so the copy is free for someone else;
+    ``member``: the member who returns it themselves (the portal), audited as the actor."""
     now = now or timezone.now()
     loan = (
         DigitalLoan.objects.select_for_update()
@@ -273,7 +292,7 @@ def digital_loan_return(
     if loan is None:
         raise LoanNotActive()
     _require(actor, loan.organisation_id)
-    _close([loan], actor=actor, now=now)
+    _close([loan], actor=actor, now=now, member=member)
     return loan
 
 

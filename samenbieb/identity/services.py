@@ -170,7 +170,8 @@ def connected_service_delete(*, actor: StaffUser | None, service: ConnectedServi
 def service_consent_grant(
     *, person: Person, service: ConnectedService, scopes: Sequence[str]
 ) -> ServiceConsent:
-    """Remember that the member lets ``service`` receive ``scopes`` (added to earlier ones)."""
+    """Remember that the member lets ``service`` receive ``scopes`` (added to earlier ones);
+    only the member themselves grants this (the consent screen), so they are the actor."""
     consent, created = ServiceConsent.objects.select_for_update().get_or_create(
         person=person, service=service, defaults={"scopes": " ".join(sorted(set(scopes)))}
     )
@@ -183,6 +184,7 @@ def service_consent_grant(
         organisation_id=person.home_organisation_id,
         target=consent,
         details={"service": service.pk, "scopes": sorted(set(scopes))},
+        member=person,
     )
     return consent
 

@@ -191,8 +191,11 @@ def member_required(view: View) -> View:
 
 
 @transaction.atomic
-def member_password_set(*, person: Person, password: str, email_proven: bool = False) -> None:
-    """Give the person a new password; a link mailed to them also proves the address."""
+def member_password_set(
+    *, person: Person, password: str, email_proven: bool = False, member: Person | None = None
+) -> None:
+    """Give the person a new password; a link mailed to them also proves the address.
+    ``member``: the member who set it themselves (the portal), audited as the actor."""
     person.set_password(password)
     fields = ["password", "updated_at"]
     if email_proven and person.email and person.email_verified_at is None:
@@ -210,12 +213,14 @@ def member_password_set(*, person: Person, password: str, email_proven: bool = F
         organisation_id=person.home_organisation_id,
         target=person,
         details={"email_verified": "email_verified_at" in fields},
+        member=member,
     )
 
 
 @transaction.atomic
-def member_email_verify(*, person: Person) -> None:
-    """Record that the person proved they read mail at their address."""
+def member_email_verify(*, person: Person, member: Person | None = None) -> None:
+    """Record that the person proved they read mail at their address; ``member``: the
+    member who confirmed it themselves (the portal), audited as the actor."""
     if person.email_verified_at is None:
         person.email_verified_at = timezone.now()
         person.save(update_fields=["email_verified_at", "updated_at"])
@@ -224,4 +229,5 @@ def member_email_verify(*, person: Person) -> None:
             event_type="members.person.email_verified",
             organisation_id=person.home_organisation_id,
             target=person,
+            member=member,
         )

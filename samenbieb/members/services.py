@@ -185,6 +185,8 @@ def person_register(
         organisation_id=organisation.pk,
         target=person,
         details={"via": via, "allow_duplicate": allow_duplicate},
+        # Online the new member registered themselves (as with their consents below).
+        member=person if actor is None and via == "portal" else None,
     )
     if guardian is not None:
         guardian_link(actor=actor, child=person, guardian=guardian, today=today)

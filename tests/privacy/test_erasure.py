@@ -179,3 +179,19 @@ def test_lapsed_members_are_erased_by_the_retention_job_unless_something_is_open
     assert Person.objects.get(pk=owes.pk).erased_at is None
     assert Person.objects.get(pk=current.pk).erased_at is None
     assert audit_chain.verify().ok
+
+
+def test_holds_cancelled_by_an_erasure_are_not_recorded_as_the_members_own_act(network):
+    """The retention job (or staff) erases a member: the holds it cancels are the system's,
+    even though the member row is the one being erased."""
+    person = network.member(network.a)
+    record = RecordFactory()
+    network.copy(network.a2, record=record)
+    circulation.hold_place(actor=None, person=person, record=record, pickup_branch=network.a1)
+    for fee in circulation_queries.charges_open(person):  # the hold fee
+        circulation.charge_pay(actor=None, charge=fee, method="cash")
+
+    services.person_erase(actor=None, person=person)
+
+    cancelled = AuditEvent.objects.get(event_type="circulation.hold.cancelled")
+    assert (cancelled.actor_label, cancelled.actor_person_id) == ("system", None)

@@ -7,12 +7,14 @@ import json
 import pytest
 from django.urls import reverse
 
+from samenbieb.circulation import services as circulation
 from samenbieb.core import audit_chain
 from samenbieb.core.audit import audit_record
 from samenbieb.core.models import AuditEvent
 from samenbieb.members.models import Person
 from samenbieb.network.roles import Role
-from tests.factories import ChargeFactory, StaffRoleFactory
+from tests.factories import BranchFactory, ChargeFactory, StaffRoleFactory
+from tests.interfaces.portal.circulation_helpers import copy_at
 from tests.interfaces.portal.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,32 @@ def test_a_choice_made_in_the_portal_is_recorded_as_the_members_own_act(client, 
         "member",
         portal_member.person.pk,
     )
+
+
+def test_what_the_member_did_themselves_is_not_listed_as_library_staff_looking(
+    client, portal_member, library
+):
+    """The access page lists staff only: the member's own holds (placed in the portal, now
+    audited with them as the actor) and the system's jobs are not "a library looked"."""
+    person = portal_member.person
+    branch = BranchFactory(organisation=library)
+    record = copy_at(branch).record
+    circulation.hold_place(
+        actor=None, person=person, record=record, pickup_branch=branch, member=person
+    )
+    staff = StaffRoleFactory(organisation=library, role=Role.DESK).user
+    audit_record(
+        actor=staff, event_type="members.person.viewed", organisation_id=library.pk, target=person
+    )
+    portal_member.log_in(client)
+
+    lines = client.get(reverse("portal:my_data_access"), HTTP_ACCEPT_LANGUAGE="en").context["lines"]
+
+    assert [(line.library, str(line.what)) for line in lines] == [
+        (library.name, "looked at your details")
+    ]
+    download = json.loads(client.get(reverse("portal:my_data_download")).content)
+    trail = next(s for s in download["sections"] if s["key"] == "audit")["data"]
+    by = {row["event"]: row["by"] for row in trail}
+    assert by["circulation.hold.placed"] == "you"
+    assert by["members.person.viewed"] == "library staff"

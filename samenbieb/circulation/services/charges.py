@@ -70,9 +70,12 @@ def charge_pay(
     actor: StaffUser | None,
     charge: Charge,
     method: PaymentMethod | str,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> Charge:
-    """Record that an open charge was paid in full (at the desk, a kiosk or online)."""
+    """Record that an open charge was paid in full (at the desk, a kiosk or online).
+
+    ``member``: the member who paid themselves (a kiosk), audited as the actor."""
     if actor is not None:
         tenancy.require(actor, charge.organisation_id, Capability.CIRCULATION)
     if method not in PaymentMethod.values:
@@ -88,6 +91,7 @@ def charge_pay(
         organisation_id=locked.organisation_id,
         target=locked,
         details={"amount": str(locked.amount), "method": str(method)},
+        member=member if actor is None else None,
     )
     return locked
 

@@ -193,10 +193,14 @@ def hold_place(
     record: Record,
     pickup_branch: Branch,
     item: Item | None = None,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> Hold:
     """Reserve ``record`` (any copy, or the copy ``item``) for ``person`` to pick up at
-    ``pickup_branch``; a free copy is set aside at once when there is one."""
+    ``pickup_branch``; a free copy is set aside at once when there is one.
+
+    ``member``: the member who placed it themselves (portal, API), audited as the actor;
+    None when staff (``actor``) or the system placed it."""
     now = now or timezone.now()
     common.require_at(actor, pickup_branch.organisation_id, person.home_organisation_id)
     today = common.today_of(now)
@@ -270,6 +274,7 @@ def hold_place(
             "pickup_branch": pickup_branch.pk,
             "status": hold.status,
         },
+        member=member if actor is None else None,
     )
     return hold
 

@@ -82,10 +82,14 @@ def loan_checkout(
     branch: Branch,
     person: Person,
     barcode: str,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> Loan:
     """Lend the item with ``barcode`` to ``person`` at ``branch``, on the branch's
-    library's terms; the due date falls on a day the branch is open."""
+    library's terms; the due date falls on a day the branch is open.
+
+    ``member``: the member who borrows it themselves (a kiosk), audited as the actor;
+    None at the desk (``actor``) or for the system."""
     now = now or timezone.now()
     common.require_at(actor, branch.organisation_id)
     today = common.today_of(now)
@@ -157,6 +161,7 @@ def loan_checkout(
         organisation_id=organisation_id,
         target=loan,
         details={"item": item.barcode, "person": person.pk, "branch": branch.pk},
+        member=member if actor is None else None,
     )
     return loan
 
@@ -317,10 +322,14 @@ def loan_checkin(
     actor: StaffUser | None,
     branch: Branch,
     barcode: str,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> CheckinOutcome:
     """Take back, receive or pick the item with ``barcode`` at ``branch`` (any branch of
-    any library) and say what to do with it: hold shelf, transit, or shelf."""
+    any library) and say what to do with it: hold shelf, transit, or shelf.
+
+    ``member``: the member who hands it in themselves (a kiosk where they logged in with
+    their card), audited as the actor; None at the desk, a return machine or the system."""
     now = now or timezone.now()
     common.require_at(actor, branch.organisation_id)
     today = common.today_of(now)
@@ -408,6 +417,7 @@ def loan_checkin(
             "destination": destination.pk if destination is not None else None,
             "fine": str(fine.amount) if fine is not None else None,
         },
+        member=member if actor is None else None,
     )
     return CheckinOutcome(
         item=item,

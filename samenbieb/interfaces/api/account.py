@@ -1,6 +1,7 @@
 """Member self-service ("my account") for connected services: loans and renewals, holds,
 charges. A member reaches only their own rows (another member's id is a 404), and every
-change is one circulation service call with ``actor=None`` and ``person`` the member."""
+change is one circulation service call with ``actor=None`` and ``person`` the member, who
+is the actor in the audit trail (``member`` where a service takes it)."""
 
 from __future__ import annotations
 
@@ -114,8 +115,9 @@ def hold_place(request: HttpRequest, body: HoldIn) -> Status[HoldOut]:
     branch = queries.pickup_branches().filter(pk=body.pickup_branch_id).first()
     if branch is None:
         raise NotFound(_("No pickup branch has this number."))
+    person = member_of(request)
     hold = services.hold_place(
-        actor=None, person=member_of(request), record=record, pickup_branch=branch
+        actor=None, person=person, record=record, pickup_branch=branch, member=person
     )
     return Status(201, _hold(hold))
 

@@ -137,7 +137,10 @@ def password_reset(request: HttpRequest, token: str) -> HttpResponse:
     form = NewPasswordForm(_posted(request), person_like=_similar(person))
     if request.method == "POST" and form.is_valid():
         auth.member_password_set(
-            person=person, password=form.cleaned_data["password1"], email_proven=True
+            person=person,
+            password=form.cleaned_data["password1"],
+            email_proven=True,
+            member=person,
         )
         # Every session of this person has ended with the old password; start clean.
         auth.member_logout(request)
@@ -238,7 +241,7 @@ def register_verify(request: HttpRequest, token: str) -> HttpResponse:
     if person is None or not person.email:
         return render(request, "portal/account/register_verify_invalid.html", status=400)
     if request.method == "POST":
-        auth.member_email_verify(person=person)
+        auth.member_email_verify(person=person, member=person)
         messages.success(
             request, _("Thank you, your e-mail address is confirmed. You can log in now.")
         )

@@ -1,7 +1,8 @@
 """Loans and holds in the portal: place and cancel holds, renew loans, loan history.
 
 Thin doors over :mod:`samenbieb.circulation`: each state change is one service call with
-``actor=None`` and ``person`` the logged-in member; every refusal shows the service's own
+``actor=None`` and ``person`` the logged-in member (who is the actor in the audit trail:
+``member`` where a service takes it); every refusal shows the service's own
 message. A member reaches only their own loans and holds: another member's id is a 404.
 """
 
@@ -73,6 +74,7 @@ def hold_place(request: HttpRequest, pk: int) -> HttpResponse:
                 record=record,
                 pickup_branch=form.cleaned_data["pickup_branch"],
                 item=form.cleaned_data["item"],
+                member=person,
             )
         except Refused as refusal:
             section["refusal"] = refusal

@@ -75,7 +75,7 @@ def access(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     borrow = request.method == "POST"
     try:
         granted = services.digital_access_grant(
-            actor=None, person=person, resource=resource, borrow=borrow
+            actor=None, person=person, resource=resource, borrow=borrow, member=person
         )
     except ResourceUnavailable:
         return _unavailable(request)
@@ -146,8 +146,9 @@ def qr_png(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
 @require_POST
 @auth.member_required
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _member(request)
     try:
-        loan = services.digital_loan_return(actor=None, person=_member(request), loan_id=pk)
+        loan = services.digital_loan_return(actor=None, person=person, loan_id=pk, member=person)
     except LoanNotActive as refusal:
         messages.error(request, str(refusal.message))
     else:

@@ -117,6 +117,7 @@ def activity_register(request: HttpRequest, pk: int) -> HttpResponse:
             name=form.cleaned_data["name"] if form else "",
             phone=form.cleaned_data["phone"] if form else "",
             via=RegistrationVia.PORTAL,
+            member=person,
         )
     except ProgrammeError as error:
         if form is not None and error.field in form.fields:

@@ -91,6 +91,7 @@ def slot_book(request: HttpRequest, pk: int) -> HttpResponse:
                 person=person,
                 name=form.cleaned_data.get("name", ""),
                 phone=form.cleaned_data.get("phone", ""),
+                member=person,
             )
         except PhoneInvalid as refused:
             form.add_error("phone", str(refused.message))

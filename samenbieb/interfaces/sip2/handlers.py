@@ -21,6 +21,9 @@ How the protocol meets Samenbieb (decisions, so kiosks and the desk behave the s
   card). A message without AD counts only within a patron session already proven on this
   connection; 35 ends it, so does another card or a wrong PIN, and it lapses after
   ``SIP2["PATRON_SESSION_SECONDS"]``. Without proof, 23/63 say only whether the card is valid.
+- The audit trail names the patron as the actor of what they do at the kiosk (checkout,
+  renewal, fee paid, and a check-in while their patron session lasts), with the kiosk's
+  branch as the place; a check-in without a patron session (a return machine) is the system's.
 - Checkout with SC renewal policy Y of an item the patron already has is a renewal.
 - No block (offline) checkouts and check-ins run through the same services, dated when they
   happened at the kiosk; circulation may still refuse them (then ok=0, and a warning is logged).
@@ -303,6 +306,20 @@ def _patron(state: SessionState, message: Message) -> PatronCheck:
     return PatronCheck(card=card, person=person, pin_ok=True)
 
 
+def _session_patron(state: SessionState) -> Person | None:
+    """The member logged in on this connection (card and PIN, not yet ended or timed out):
+    who hands items in at a kiosk. None at a return machine, where nobody logs in."""
+    session = state.patron
+    lifetime = int(str(settings.SIP2["PATRON_SESSION_SECONDS"]))
+    if session is None or time.monotonic() - session.verified_at > lifetime:
+        return None
+    try:
+        person = circulation_queries.patron_by_card(session.card)
+    except Refused:
+        return None
+    return person if person.pk == session.person_id else None
+
+
 def _not_allowed(check: PatronCheck) -> str:
     if check.refused is not None:
         return str(check.refused.message)
@@ -535,7 +552,12 @@ def _checkout(state: SessionState, kiosk: Kiosk, message: Message, now: dt.datet
     renewal = False
     try:
         loan = services.loan_checkout(
-            actor=None, branch=kiosk.branch, person=check.person, barcode=barcode, now=when
+            actor=None,
+            branch=kiosk.branch,
+            person=check.person,
+            barcode=barcode,
+            member=check.person,
+            now=when,
         )
     except Refused as refused:
         if refused.reason != Reason.ALREADY_ON_LOAN_TO_MEMBER:
@@ -684,7 +706,13 @@ def _checkin(state: SessionState, kiosk: Kiosk, message: Message, now: dt.dateti
         )
 
     try:
-        outcome = services.loan_checkin(actor=None, branch=kiosk.branch, barcode=barcode, now=when)
+        outcome = services.loan_checkin(
+            actor=None,
+            branch=kiosk.branch,
+            barcode=barcode,
+            member=_session_patron(state),
+            now=when,
+        )
     except Refused as refused:
         state_now = queries.item_state(barcode)
         home = queries.location_code(state_now.item.home_branch) if state_now else ""
@@ -815,7 +843,13 @@ def _fee_paid(state: SessionState, kiosk: Kiosk, message: Message, now: dt.datet
     try:
         with transaction.atomic():
             for charge in charges:
-                services.charge_pay(actor=None, charge=charge, method=PaymentMethod.KIOSK, now=now)
+                services.charge_pay(
+                    actor=None,
+                    charge=charge,
+                    method=PaymentMethod.KIOSK,
+                    member=check.person,
+                    now=now,
+                )
     except ChargeNotOpen as not_open:
         return reply(False, [str(not_open.message)])
     return reply(True, [_("Thank you: %(amount)s paid.") % {"amount": _money_display(amount)}])

@@ -3,9 +3,11 @@ publish and cancel; registrations with capacity and a waiting list; attendance;
 reminders and the erasure of what people without an account left behind.
 
 ``actor`` is the staff user acting, or ``None`` for the system (a job, the demo loader)
-and for a member or visitor acting for themselves in the portal; permissions are checked
-for staff only. Every service is atomic and records an audit event. Registrations lock the
-activity's row first, so the last place is taken once however many people click at once.
+and for a member or visitor acting for themselves in the portal; a logged-in member is
+then the actor in the audit trail (``member``, or ``person`` on cancelling). Permissions
+are checked for staff only. Every service is atomic and records an audit event.
+Registrations lock the activity's row first, so the last place is taken once however many
+people click at once.
 """
 
 from __future__ import annotations
@@ -512,12 +514,14 @@ def registration_create(
     name: str = "",
     phone: str = "",
     via: str = RegistrationVia.PORTAL,
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> Registration:
     """Register a member (``person``), or someone without an account (``name`` and
     ``phone`` only), for ``activity``: a place while there is one, else the waiting list.
 
-    Staff register on someone's behalf (``actor``, via the desk). The activity's row is
+    Staff register on someone's behalf (``actor``, via the desk); ``member`` is the member
+    who registers themselves (the portal), audited as the actor. The activity's row is
     locked before places are counted, so concurrent registrations queue up behind it.
     """
     now = now or timezone.now()
@@ -576,6 +580,7 @@ def registration_create(
             "status": registration.status,
             "via": via,
         },
+        member=member if actor is None else None,
     )
     return registration
 
@@ -626,6 +631,9 @@ def registration_cancel(
             "by": "staff" if actor else ("member" if person else "link"),
             "promoted": promoted,
         },
+        # ``person`` is given only by the member's own door; whoever holds the link is
+        # not known, so a cancellation by link stays the system's.
+        member=person if actor is None else None,
     )
     return locked
 

@@ -8,7 +8,8 @@ a phone number; one booking per slot holds under concurrency (the slot row is lo
 a partial unique index backs it). Walk-in contacts are counted anonymously.
 
 ``actor`` is the staff user acting, or None for the system and for people booking or
-cancelling for themselves on the portal. Staff need ``programmes.manage`` for schedules
+cancelling for themselves on the portal; a logged-in member who books is passed as
+``member`` and is the actor in the audit trail. Staff need ``programmes.manage`` for schedules
 and ``programmes.register`` for appointments and walk-in contacts.
 """
 
@@ -403,10 +404,12 @@ def appointment_book(
     person: Person | None = None,
     name: str = "",
     phone: str = "",
+    member: Person | None = None,
     now: dt.datetime | None = None,
 ) -> Appointment:
     """Book ``slot`` for a member, or for someone without an account by name and Dutch
-    phone number, with what they come for; one booking per slot."""
+    phone number, with what they come for; one booking per slot. ``member``: the member
+    who books for themselves (the portal), audited as the actor."""
     now = now or timezone.now()
     name, phone = _booker(person, name, phone)
     if person is not None:
@@ -463,6 +466,7 @@ def appointment_book(
             "topic": topic.code,
             "member": person is not None,
         },
+        member=member if actor is None else None,
     )
     return appointment
 

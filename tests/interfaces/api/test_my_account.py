@@ -148,3 +148,29 @@ def test_the_consent_screen_says_the_service_will_see_the_account(network, anna,
     only_login = Flow(client_id=registered.service.client_id, scope="openid")
     page = browser.get(only_login.url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "what you borrow" in page
+
+
+def test_a_hold_placed_and_cancelled_through_the_api_is_audited_with_the_member_as_actor(
+    api, network, anna, register
+):
+    record = network.copy(network.b1).record
+    token = member_token(anna, register)
+
+    placed = api.post(
+        f"{API}/me/holds",
+        {"record_id": record.pk, "pickup_branch_id": network.a1.pk},
+        content_type="application/json",
+        **bearer(token),
+    )
+    api.delete(f"{API}/me/holds/{placed.json()['id']}", **bearer(token))
+
+    for event_type in ("circulation.hold.placed", "circulation.hold.cancelled"):
+        event = AuditEvent.objects.get(event_type=event_type)
+        assert (event.actor_label, event.actor_id, event.actor_person_id) == (
+            "member",
+            None,
+            anna.pk,
+        )
+    # Agreeing on the consent screen to share the account was the member's own choice too.
+    granted = AuditEvent.objects.get(event_type="identity.consent.granted")
+    assert (granted.actor_label, granted.actor_person_id) == ("member", anna.pk)

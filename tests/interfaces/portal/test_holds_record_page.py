@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from samenbieb.circulation.errors import Reason
 from samenbieb.circulation.models import Charge, ChargeKind, Hold, HoldStatus
+from samenbieb.core.models import AuditEvent
 from tests.factories import (
     BranchFactory,
     ChargeFactory,
@@ -233,3 +234,17 @@ def test_placing_needs_the_csrf_token(logged_in, record, home_branch):
     strict.cookies = logged_in.cookies
     assert _place(strict, record, home_branch).status_code == 403
     assert not Hold.objects.exists()
+
+
+def test_a_hold_placed_in_the_portal_is_audited_with_the_member_as_actor(
+    logged_in, portal_member, record, home_branch
+):
+    assert _place(logged_in, record, home_branch).status_code == 302
+
+    event = AuditEvent.objects.get(event_type="circulation.hold.placed")
+    assert (event.actor_label, event.actor_id, event.actor_person_id) == (
+        "member",
+        None,
+        portal_member.person.pk,
+    )
+    assert event.subject_person_id == portal_member.person.pk
