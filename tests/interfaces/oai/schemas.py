@@ -34,17 +34,26 @@ class OfficialSchemas(etree.Resolver):
         return self.resolve_filename(str(XSD / name), context) if name else None
 
 
-@cache
-def schema() -> etree.XMLSchema:
+def schema_from(importing: str) -> etree.XMLSchema:
+    """A schema that imports the stored official schemas, never fetching over a network."""
     parser = etree.XMLParser(no_network=True)
     parser.resolvers.add(OfficialSchemas())
-    return etree.XMLSchema(etree.fromstring(_ALL.encode(), parser))
+    return etree.XMLSchema(etree.fromstring(importing.encode(), parser))
+
+
+def valid_root(checker: etree.XMLSchema, document: bytes | etree._Element) -> etree._Element:
+    """Parse (if need be) and validate ``document`` with ``checker``; the root element."""
+    root = etree.fromstring(document) if isinstance(document, bytes) else document
+    if not checker.validate(root):
+        raise AssertionError(f"not valid: {checker.error_log}")
+    return root
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return schema_from(_ALL)
 
 
 def assert_valid(document: bytes | etree._Element) -> etree._Element:
     """Parse (if need be) and validate against the official schemas; the root element."""
-    root = etree.fromstring(document) if isinstance(document, bytes) else document
-    checker = schema()
-    if not checker.validate(root):
-        raise AssertionError(f"not valid: {checker.error_log}")
-    return root
+    return valid_root(schema(), document)

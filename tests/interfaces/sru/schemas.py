@@ -14,7 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from tests.interfaces.oai.schemas import XSD as RECORD_XSD
-from tests.interfaces.oai.schemas import OfficialSchemas
+from tests.interfaces.oai.schemas import schema_from, valid_root
 
 XSD = Path(__file__).parent / "xsd"
 # One schema for the SRU envelope and both record schemas, so that the records inside
@@ -32,15 +32,9 @@ _ALL = f"""<schema xmlns="http://www.w3.org/2001/XMLSchema">
 
 @cache
 def schema() -> etree.XMLSchema:
-    parser = etree.XMLParser(no_network=True)
-    parser.resolvers.add(OfficialSchemas())
-    return etree.XMLSchema(etree.fromstring(_ALL.encode(), parser))
+    return schema_from(_ALL)
 
 
 def assert_valid(document: bytes | etree._Element) -> etree._Element:
     """Parse (if need be) and validate against the official SRU 1.x schemas; the root."""
-    root = etree.fromstring(document) if isinstance(document, bytes) else document
-    checker = schema()
-    if not checker.validate(root):
-        raise AssertionError(f"not valid: {checker.error_log}")
-    return root
+    return valid_root(schema(), document)
