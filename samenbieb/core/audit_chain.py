@@ -89,7 +89,9 @@ def _lock_chain(chain: int) -> None:
 
 def append(event: AuditEvent) -> AuditEvent:
     """Seal ``event`` as the next link of its organisation's chain and insert it."""
-    with transaction.atomic():
+    # No savepoint: inside a service's transaction a failure here fails the whole change
+    # anyway, and two extra round trips per event are a tenth of a checkout's statements.
+    with transaction.atomic(savepoint=False):
         event.chain = event.organisation_id or 0
         _lock_chain(event.chain)
         head = (
