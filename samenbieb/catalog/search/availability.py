@@ -33,7 +33,7 @@ RANGE_SLICE = 100_000
 # PostgreSQL: the same for a list of records, in one statement: a loan or a return changes
 # one record's places, and the read and the write need not be two round trips. Rows whose
 # value did not change are not rewritten.
-_RECORDS_SQL = """
+RECORDS_SQL = """
 UPDATE catalog_search_document d SET available_at = v.value
 FROM (
     SELECT r.id, coalesce((
@@ -83,7 +83,7 @@ def refresh(record_ids: Iterable[int]) -> None:
     """Bring ``available_at`` up to date for these records (after item changes)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_RECORDS_SQL, [sorted(set(record_ids))])
+            cursor.execute(RECORDS_SQL, [sorted(set(record_ids))])
         return
     for record_id, value in on_shelf(record_ids).items():
         rows = SearchFacets.objects.filter(record_id=record_id).exclude(available_at=value)
