@@ -40,7 +40,8 @@ def method_not_allowed_as_problem(view: Callable[..., HttpResponse]) -> Callable
 def _api_urls() -> tuple[list[Any], str, str]:
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = method_not_allowed_as_problem(pattern.callback)
+        if pattern.callback is not None:
+            pattern.callback = method_not_allowed_as_problem(pattern.callback)
     return patterns, app_name, namespace
 
 
