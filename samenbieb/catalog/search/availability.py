@@ -18,34 +18,31 @@ from django.db import connection
 from samenbieb.catalog.models import SearchFacets
 from samenbieb.holdings.models import Item, ItemStatus
 
-# PostgreSQL: the places of every record in a range, computed by the server.
-_RANGE_SQL = """
-UPDATE catalog_search_document d SET available_at = coalesce((
+# PostgreSQL: the stored value of the record ``{record}``, computed by the server.
+_PLACES_SQL = """coalesce((
     SELECT '|' || string_agg(DISTINCT 'b' || i.current_branch_id, '|') || '|'
         || string_agg(DISTINCT 'o' || b.organisation_id, '|') || '|'
     FROM holdings_item i JOIN network_branch b ON b.id = i.current_branch_id
-    WHERE i.record_id = d.record_id AND i.status = 'available'
-), '')
+    WHERE i.record_id = {record} AND i.status = 'available'
+), '')"""
+
+# Every record in a range (a bulk load).
+_RANGE_SQL = f"""
+UPDATE catalog_search_document d SET available_at = {_PLACES_SQL.format(record="d.record_id")}
 WHERE d.record_id BETWEEN %s AND %s
-"""
+"""  # noqa: S608 - built from constant fragments only
 RANGE_SLICE = 100_000
 
-# PostgreSQL: the same for a list of records, in one statement: a loan or a return changes
-# one record's places, and the read and the write need not be two round trips. Rows whose
-# value did not change are not rewritten.
-RECORDS_SQL = """
+# A list of records in one statement: a loan or a return changes one record's places, and
+# the read and the write need not be two round trips. Unchanged rows are not rewritten.
+RECORDS_SQL = f"""
 UPDATE catalog_search_document d SET available_at = v.value
 FROM (
-    SELECT r.id, coalesce((
-        SELECT '|' || string_agg(DISTINCT 'b' || i.current_branch_id, '|') || '|'
-            || string_agg(DISTINCT 'o' || b.organisation_id, '|') || '|'
-        FROM holdings_item i JOIN network_branch b ON b.id = i.current_branch_id
-        WHERE i.record_id = r.id AND i.status = 'available'
-    ), '') AS value
+    SELECT r.id, {_PLACES_SQL.format(record="r.id")} AS value
     FROM unnest(%s::bigint[]) AS r(id)
 ) v
 WHERE d.record_id = v.id AND d.available_at IS DISTINCT FROM v.value
-"""
+"""  # noqa: S608 - built from constant fragments only
 
 
 def places(pairs: Iterable[tuple[int, int]]) -> str:

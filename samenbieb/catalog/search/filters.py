@@ -102,8 +102,13 @@ def active(query: SearchQuery) -> set[str]:
 def _facet_rows(
     records: QuerySet[SearchFacets], names: list[str], where: list[Availability]
 ) -> tuple[QuerySet[SearchFacets, Any], list[str], dict[str, list[str]]]:
-    """The grouped query behind :func:`record_facets`, the columns it returns and which
-    columns belong to which facet."""
+    """The grouped facet query over ``records``, the columns it returns and which columns
+    belong to which facet.
+
+    The rows are grouped by every facet's value at once (a few hundred groups at most),
+    and each facet sums its own values from them: one pass over the matches instead of
+    one per facet.
+    """
     flags = {
         f"aud_{a.value}": Case(When(audience_q(a), then=Value(1)), default=Value(0))
         for a in Audience
@@ -122,20 +127,6 @@ def _facet_rows(
         .annotate(n=Count("pk"))
     )
     return rows, wanted, columns
-
-
-def record_facets(
-    records: QuerySet[SearchFacets], names: list[str], near: Availability | None = None
-) -> dict[str, Facet]:
-    """The facets ``names`` (of :data:`FACETS`) over ``records``, in one query.
-
-    The rows are grouped by every facet's value at once (a few hundred groups at most),
-    and each facet sums its own values from them: one pass over the matches instead of
-    one per facet. Availability counts the places of :func:`places` for ``near``.
-    """
-    where = places(near) if AVAILABILITY in names else []
-    rows, wanted, columns = _facet_rows(records, names, where)
-    return _facets_from(list(rows), names, wanted, columns, where)
 
 
 @dataclass(frozen=True)
@@ -175,9 +166,12 @@ def _statement(
 def facets_of(
     engine: Backend, ids: Sequence[int], names: list[str], near: Availability | None = None
 ) -> dict[str, Facet]:
-    """:func:`record_facets` over the search rows of ``ids``, from a statement compiled
-    once per shape (facets and places): building the grouped query with its audience and
-    availability cases cost about as much as running it."""
+    """The facets ``names`` (of :data:`FACETS`) over the search rows of ``ids``, in one
+    query; availability counts the places of :func:`places` for ``near``.
+
+    The statement is compiled once per shape (facets and places) and reused: building the
+    grouped query with its audience and availability cases cost about as much as running it.
+    """
     where = places(near) if AVAILABILITY in names else []
     statement = _statement(type(engine), tuple(names), tuple(where))
     params = list(statement.params)
@@ -228,30 +222,6 @@ def _facets_from(
             )
             result[name] = ordered
     return result
-
-
-def grouped(records: QuerySet[SearchFacets], column: str) -> Facet:
-    rows = records.order_by().values_list(column).annotate(n=Count("pk")).order_by("-n", column)
-    return [(str(value), n) for value, n in rows if value not in (None, "")]
-
-
-def decades(records: QuerySet[SearchFacets]) -> Facet:
-    rows = (
-        records.order_by()
-        .filter(year__isnull=False)
-        .annotate(decade=F("year") / 10 * 10)
-        .values_list("decade")
-        .annotate(n=Count("pk"))
-        .order_by("-decade")
-    )
-    return [(str(decade), n) for decade, n in rows]
-
-
-def audiences(records: QuerySet[SearchFacets]) -> Facet:
-    counts = records.order_by().aggregate(
-        **{a.value: Count("pk", filter=audience_q(a)) for a in Audience}
-    )
-    return [(a.value, counts[a.value]) for a in Audience if counts[a.value]]
 
 
 def places(near: Availability | None) -> list[Availability]:
